@@ -1,0 +1,212 @@
+"""RunConfig: the whole experiment in one frozen dataclass, with its published limits.
+
+Every field has a default and a limit in SPECS. `problems(cfg)` lists what is wrong with a
+config (language-free codes); `RunConfig.validated()` raises ConfigError with that list.
+The codec (sim.codec) never raises: it falls back to defaults and reports instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+# ---------------------------------------------------------------------------------------------
+# The experiment
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    # data
+    dataset: str = "spiral"  # which 2-D toy problem (sim.data.DATASETS)
+    n_samples: int = 600  # points generated in all; 80% train, 20% test
+    noise: float = 0.1  # noise added by the generator, in data units
+    seed: int = 0  # one seed drives data, init, batches and dropout: a link reproduces a run
+    # network
+    depth: int = 6  # hidden layers; depth + 1 Linear layers in all
+    width: int = 32  # units per hidden layer
+    activation: str = "relu"  # sim.activations.ACTIVATIONS
+    init: str = "kaiming_normal"  # weight initialisation scheme (sim.model.INITS)
+    init_std: float = 0.1  # standard deviation for init="normal" only
+    norm: str = "none"  # normalisation before the activation
+    dropout: float = 0.0  # inverted dropout after each hidden activation (train mode only)
+    residual: bool = False  # h <- h + block(h) on hidden-to-hidden layers
+    # training
+    optimizer: str = "adam"
+    lr: float = 0.005
+    weight_decay: float = 0.0
+    batch_size: int = 64  # >= training-set size means full batch, in order
+    clip: str = "none"  # gradient clipping before the step
+    clip_value: float = 1.0  # max total norm (clip="norm") or max |g| (clip="value")
+    device: str = "auto"
+
+    # -- derived ------------------------------------------------------------------------------
+    @property
+    def task(self) -> str:
+        from sim.data import DATASETS
+
+        return DATASETS[self.dataset].task
+
+    def replace(self, **changes: Any) -> RunConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def validated(self) -> RunConfig:
+        found = problems(self)
+        if found:
+            raise ConfigError(found)
+        return self
+
+
+FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(RunConfig))
+DEFAULT = RunConfig()
+
+# Fields that can change on a live simulation without rebuilding data or weights.
+HOT_FIELDS = frozenset(
+    {"optimizer", "lr", "weight_decay", "clip", "clip_value", "dropout", "batch_size"}
+)
+
+# ---------------------------------------------------------------------------------------------
+# Published limits
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: type
+    choices: tuple[str, ...] | None = None
+    lo: float | None = None
+    hi: float | None = None
+    log: bool = False  # a slider on a log scale suits it
+
+
+def _choices(name: str) -> tuple[str, ...]:
+    # Imported lazily: the registries import nothing from here but live in their own modules.
+    if name == "dataset":
+        from sim.data import DATASETS
+
+        return tuple(DATASETS)
+    if name == "activation":
+        from sim.activations import ACTIVATIONS
+
+        return tuple(ACTIVATIONS)
+    if name == "init":
+        from sim.model import INITS
+
+        return INITS
+    raise KeyError(name)
+
+
+SPECS: dict[str, Spec] = {
+    "dataset": Spec(str, choices=_choices("dataset")),
+    "n_samples": Spec(int, lo=20, hi=4000),
+    "noise": Spec(float, lo=0.0, hi=1.0),
+    "seed": Spec(int, lo=0, hi=2**31 - 1),
+    "depth": Spec(int, lo=1, hi=64),
+    "width": Spec(int, lo=2, hi=512),
+    "activation": Spec(str, choices=_choices("activation")),
+    "init": Spec(str, choices=_choices("init")),
+    "init_std": Spec(float, lo=1e-4, hi=10.0, log=True),
+    "norm": Spec(str, choices=("none", "batchnorm", "layernorm")),
+    "dropout": Spec(float, lo=0.0, hi=0.9),
+    "residual": Spec(bool),
+    "optimizer": Spec(str, choices=("sgd", "momentum", "rmsprop", "adam", "adamw")),
+    "lr": Spec(float, lo=1e-6, hi=10.0, log=True),
+    "weight_decay": Spec(float, lo=0.0, hi=1.0),
+    "batch_size": Spec(int, lo=1, hi=4000),
+    "clip": Spec(str, choices=("none", "norm", "value")),
+    "clip_value": Spec(float, lo=1e-4, hi=1e4, log=True),
+    "device": Spec(str, choices=("auto", "cpu", "cuda", "mps")),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Compute budget: depth x width^2 x batch x steps, sized so that one burst stays within about
+# 15 s on a 2-core CPU (measured by benchmarks/bench_burst.py; see the README).
+
+BUDGET = 8.0e10  # depth * width^2 * batch * steps in one burst: <= ~12 s measured worst case
+MIN_BURST = 10  # a config must afford at least this many steps in one burst
+
+
+def step_cost(cfg: RunConfig) -> float:
+    batch = min(cfg.batch_size, train_size(cfg))
+    return float(cfg.depth) * float(max(cfg.width, 8)) ** 2 * float(batch)
+
+
+def max_burst_steps(cfg: RunConfig) -> int:
+    return int(BUDGET // step_cost(cfg))
+
+
+def train_size(cfg: RunConfig) -> int:
+    return cfg.n_samples - test_size(cfg)
+
+
+def test_size(cfg: RunConfig) -> int:
+    return max(4, cfg.n_samples // 5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a config. `code` is language-free; `params` fill a message."""
+
+    field: str
+    code: str  # type | choice | range | budget | combination
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __str__(self) -> str:  # English, for the CLI and logs; the app words it itself
+        p = self.params
+        if self.code == "choice":
+            return f"{self.field}: {p.get('value')!r} is not one of {', '.join(p['choices'])}"
+        if self.code == "range":
+            return f"{self.field}: {p.get('value')!r} is outside {p['lo']:g}..{p['hi']:g}"
+        if self.code == "budget":
+            return (
+                f"too much compute: depth x width^2 x batch = {p['cost']:.3g} per step allows "
+                f"only {p['steps']} steps per burst (need {MIN_BURST}); "
+                "lower depth, width or batch_size"
+            )
+        if self.code == "combination":
+            return f"{self.field}: {p['why']}"
+        return f"{self.field}: {p.get('value')!r} is not a valid {p.get('type', 'value')}"
+
+
+class ConfigError(ValueError):
+    def __init__(self, found: list[Problem]):
+        self.problems = found
+        super().__init__("; ".join(str(p) for p in found))
+
+
+def field_problem(name: str, value: Any) -> Problem | None:
+    """Check one already-typed value against its spec."""
+    spec = SPECS[name]
+    if spec.kind is bool:
+        return None if isinstance(value, bool) else Problem(name, "type", {"value": value})
+    if spec.kind is str:
+        if value in spec.choices:
+            return None
+        return Problem(name, "choice", {"value": value, "choices": spec.choices})
+    ok_type = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if spec.kind is int:
+        ok_type = ok_type and float(value).is_integer()
+    if not ok_type or not math.isfinite(value):
+        return Problem(name, "type", {"value": value, "type": spec.kind.__name__})
+    if not spec.lo <= value <= spec.hi:
+        return Problem(name, "range", {"value": value, "lo": spec.lo, "hi": spec.hi})
+    return None
+
+
+def problems(cfg: RunConfig) -> list[Problem]:
+    found = [p for n in FIELDS if (p := field_problem(n, getattr(cfg, n))) is not None]
+    if found:
+        return found
+    if cfg.norm == "batchnorm" and min(cfg.batch_size, train_size(cfg)) < 2:
+        found.append(Problem("batch_size", "combination", {"why": "batchnorm needs >= 2"}))
+    steps = max_burst_steps(cfg)
+    if steps < MIN_BURST:
+        found.append(Problem("compute", "budget", {"cost": step_cost(cfg), "steps": steps}))
+    return found

@@ -1,0 +1,71 @@
+"""Resolve the config's device. `auto` tries CUDA, then MPS, then the CPU; an accelerator that
+fails a smoke test falls back to the CPU with the reason, never an error.
+
+Tiny networks are launch-bound: each layer is a handful of microsecond kernels, and on a GPU
+every kernel launch costs more than the arithmetic. `auto` therefore keeps networks whose step
+costs less than GPU_MIN_COST (depth x width^2 x batch) on the CPU, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+GPU_MIN_COST = 2.0e8  # below this, a CPU step was faster than a GPU step (benchmarks/)
+
+
+@dataclass(frozen=True)
+class DeviceChoice:
+    device: torch.device
+    reason: str  # code: requested | auto_cuda | auto_mps | auto_cpu_none | auto_cpu_small |
+    #                    fallback_cpu
+    detail: str = ""  # the accelerator's error, where one fell back
+
+
+def _works(name: str) -> tuple[bool, str]:
+    try:
+        x = torch.ones(4, device=name)
+        (x * 2).sum().item()  # note: a CPU-GPU sync point, once per resolution
+        return True, ""
+    except Exception as exc:  # any failure of the accelerator means: use the CPU
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+def _available(name: str) -> bool:
+    if name == "cuda":
+        return torch.cuda.is_available()
+    if name == "mps":
+        return bool(getattr(torch.backends, "mps", None)) and torch.backends.mps.is_available()
+    return name == "cpu"
+
+
+def resolve(requested: str, step_cost: float = float("inf")) -> DeviceChoice:
+    if requested == "cpu":
+        return DeviceChoice(torch.device("cpu"), "requested")
+    if requested in ("cuda", "mps"):
+        if not _available(requested):
+            return DeviceChoice(torch.device("cpu"), "fallback_cpu", f"{requested} not available")
+        ok, err = _works(requested)
+        if ok:
+            return DeviceChoice(torch.device(requested), "requested")
+        return DeviceChoice(torch.device("cpu"), "fallback_cpu", err)
+    for name in ("cuda", "mps"):
+        if _available(name):
+            if step_cost < GPU_MIN_COST:
+                return DeviceChoice(torch.device("cpu"), "auto_cpu_small", name)
+            ok, err = _works(name)
+            if ok:
+                return DeviceChoice(torch.device(name), f"auto_{name}")
+            return DeviceChoice(torch.device("cpu"), "fallback_cpu", err)
+    return DeviceChoice(torch.device("cpu"), "auto_cpu_none")
+
+
+REASONS = {
+    "requested": "the config asked for it",
+    "auto_cuda": "auto: a CUDA GPU is available and the network is large enough to gain",
+    "auto_mps": "auto: an Apple GPU (MPS) is available and the network is large enough to gain",
+    "auto_cpu_none": "auto: no GPU found",
+    "auto_cpu_small": "auto: a GPU is available but this network is too small to gain from it",
+    "fallback_cpu": "the accelerator failed; fell back to the CPU",
+}

@@ -1,0 +1,3 @@
+def diagnose(sim):
+    return []
+class Finding: pass

@@ -1,0 +1,135 @@
+"""The network: an MLP of `depth` hidden blocks, Linear -> norm -> activation -> dropout, with an
+optional residual connection on hidden-to-hidden blocks, and a Linear head.
+
+All randomness (init, dropout) comes from explicit generators, never from torch's global state,
+so that many simulations can share one process and each still reproduces its own numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from sim.activations import ACTIVATIONS, Activation
+from sim.config import RunConfig
+
+INITS: tuple[str, ...] = (
+    "default",  # PyTorch's nn.Linear: U(+-1/sqrt(fan_in)) for weights and biases
+    "xavier_uniform",  # Glorot & Bengio 2010, eq. 16, times the activation's gain
+    "xavier_normal",
+    "kaiming_uniform",  # He et al. 2015: Var[w] = gain^2 / fan_in
+    "kaiming_normal",
+    "orthogonal",  # Saxe et al. 2014, times the gain
+    "normal",  # N(0, init_std^2): the knob for making a network explode or vanish
+    "zeros",  # every unit identical: a lesson in symmetry
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Modules
+
+
+class SeededDropout(nn.Module):
+    """Inverted dropout drawing its mask from its own generator (nn.Dropout uses the global one)."""
+
+    def __init__(self, p: float):
+        super().__init__()
+        self.p = p
+        self.generator: torch.Generator | None = None  # set by the Simulation on its device
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = 1.0 - self.p
+        mask = torch.rand(x.shape, generator=self.generator, device=x.device) < keep
+        return x * mask / keep
+
+
+class Block(nn.Module):
+    def __init__(self, n_in: int, n_out: int, cfg: RunConfig, residual: bool):
+        super().__init__()
+        self.linear = nn.Linear(n_in, n_out)
+        if cfg.norm == "batchnorm":
+            self.norm = nn.BatchNorm1d(n_out)
+        elif cfg.norm == "layernorm":
+            self.norm = nn.LayerNorm(n_out)
+        else:
+            self.norm = nn.Identity()
+        self.act = ACTIVATIONS[cfg.activation].make()
+        self.drop = SeededDropout(cfg.dropout)
+        self.residual = residual
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        out = self.drop(self.act(self.norm(self.linear(h))))
+        return h + out if self.residual else out
+
+
+class MLP(nn.Module):
+    def __init__(self, cfg: RunConfig, n_in: int, n_out: int):
+        super().__init__()
+        widths = [n_in] + [cfg.width] * cfg.depth
+        self.blocks = nn.ModuleList(
+            Block(widths[i], widths[i + 1], cfg, cfg.residual and widths[i] == widths[i + 1])
+            for i in range(cfg.depth)
+        )
+        self.head = nn.Linear(cfg.width, n_out)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, 2) -> (B, n_out)
+        for block in self.blocks:
+            x = block(x)
+        return self.head(x)
+
+    @property
+    def linears(self) -> list[nn.Linear]:
+        """Layers 1..depth+1 in the history's numbering, input side first."""
+        return [b.linear for b in self.blocks] + [self.head]
+
+    def set_dropout(self, p: float) -> None:
+        for b in self.blocks:
+            b.drop.p = p
+
+
+# ---------------------------------------------------------------------------------------------
+# Initialisation
+
+
+@torch.no_grad()
+def init_linear(layer: nn.Linear, scheme: str, gain: float, std: float, g: torch.Generator):
+    w, b = layer.weight, layer.bias
+    fan_out, fan_in = w.shape
+    if scheme == "default":
+        bound = 1.0 / math.sqrt(fan_in)
+        w.uniform_(-bound, bound, generator=g)
+        b.uniform_(-bound, bound, generator=g)
+        return
+    b.zero_()
+    if scheme == "xavier_uniform":
+        bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+        w.uniform_(-bound, bound, generator=g)
+    elif scheme == "xavier_normal":
+        w.normal_(0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator=g)
+    elif scheme == "kaiming_uniform":
+        bound = gain * math.sqrt(3.0 / fan_in)
+        w.uniform_(-bound, bound, generator=g)
+    elif scheme == "kaiming_normal":
+        w.normal_(0.0, gain / math.sqrt(fan_in), generator=g)
+    elif scheme == "orthogonal":
+        nn.init.orthogonal_(w, gain=gain, generator=g)
+    elif scheme == "normal":
+        w.normal_(0.0, std, generator=g)
+    elif scheme == "zeros":
+        w.zero_()
+    else:
+        raise ValueError(f"unknown init {scheme!r}")
+
+
+def build_model(cfg: RunConfig, n_in: int, n_out: int) -> MLP:
+    """Build on the CPU with a seeded generator, so every device starts from the same weights."""
+    model = MLP(cfg, n_in, n_out)
+    act: Activation = ACTIVATIONS[cfg.activation]
+    g = torch.Generator().manual_seed(cfg.seed + 1)
+    for layer in model.linears:
+        init_linear(layer, cfg.init, act.gain, cfg.init_std, g)
+    return model
