@@ -57,9 +57,7 @@ def _normal_cdf(x: torch.Tensor) -> torch.Tensor:
 
 
 _ENTRIES = [
-    Activation(
-        "identity", nn.Identity, torch.ones_like, r"f(x) = x", (), 1.0, False, True, False
-    ),
+    Activation("identity", nn.Identity, torch.ones_like, r"f(x) = x", (), 1.0, False, True, False),
     Activation(
         "sigmoid",
         nn.Sigmoid,

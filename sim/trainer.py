@@ -30,7 +30,7 @@ from sim.history import LAYER_METRICS, History
 from sim.model import MLP, build_model
 from sim.probes import Probe
 
-DEFAULT_STATS_EVERY = 10  # per-layer statistics every 10th step (and each burst's last step)
+DEFAULT_STATS_EVERY = 10  # per-layer statistics every 10th step, and first and last of a burst
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class Simulation:
         fail: dict | None = None
         try:
             while done < n:
-                record = (self.step + 1) % self.stats_every == 0 or done == n - 1
+                record = (self.step + 1) % self.stats_every == 0 or done in (0, n - 1)
                 fail = self._train_step(record)
                 if fail is not None:
                     break
@@ -199,7 +199,7 @@ class Simulation:
         return self.train_x[idx], self.train_y[idx]
 
     def _train_step(self, record: bool) -> dict | None:
-        model, cfg = self.model, self.cfg
+        model = self.model
         x, y = self._next_batch()
         model.train()
         self.optimizer.zero_grad(set_to_none=True)
@@ -293,18 +293,27 @@ class Simulation:
         if not bool(torch.isfinite(self.model.head(h)).all()) or not bool(torch.isfinite(loss)):
             where = len(self.model.linears)
             return {"diverged_step": step, "diverged_layer": where, "diverged_where": "forward"}
-        for i in reversed(range(len(self.model.linears))):
-            grad = self.model.linears[i].weight.grad
-            if grad is not None and not bool(torch.isfinite(grad).all()):
-                return {"diverged_step": step, "diverged_layer": i + 1, "diverged_where": "backward"}
-        return {"diverged_step": step, "diverged_layer": 0, "diverged_where": "backward"}
+        # Backward: the layer nearest the output whose weight gradient is not finite, or whose
+        # norm overflows float32; if none, the largest (the total norm overflowed).
+        norms = [torch.linalg.vector_norm(lin.weight.grad) for lin in self.model.linears]
+        for i in reversed(range(len(norms))):
+            if not bool(torch.isfinite(norms[i])):
+                return {
+                    "diverged_step": step,
+                    "diverged_layer": i + 1,
+                    "diverged_where": "backward",
+                }
+        worst = int(torch.stack(norms).argmax()) + 1
+        return {"diverged_step": step, "diverged_layer": worst, "diverged_where": "backward"}
 
     # ---------------------------------------------------------------------------------------
     # Device -> host, once per flush
 
     @staticmethod
     def _empty_pending() -> dict[str, list]:
-        return {k: [] for k in ("step_steps", "step_values", "rec_steps", "rec_layers", "rec_scalars")}
+        return {
+            k: [] for k in ("step_steps", "step_values", "rec_steps", "rec_layers", "rec_scalars")
+        }
 
     def _flush(self) -> None:
         p = self._pending
