@@ -1,0 +1,19 @@
+"""Home: what the lab is for, one picture, and one-click starts into the Playground."""
+
+import streamlit as st
+
+from ui import home
+from ui.guard import guarded
+from ui.i18n import t
+
+st.title(t("home.title"))
+st.markdown(t("home.lead"))
+
+left, right = st.columns([1, 2], gap="large")
+with left:
+    st.subheader(t("home.starts"))
+    home.starts()
+    st.subheader(t("home.how_title"))
+    st.markdown(t("home.how_body"))
+with right:
+    guarded(home.picture)

@@ -1,0 +1,51 @@
+"""Playground: one network, trained in bursts, every layer measured and drawn."""
+
+import streamlit as st
+
+from ui import actions, panels, state
+from ui.board import Board
+from ui.controls import config_controls
+from ui.guard import guarded
+from ui.i18n import t
+from ui.training import run_burst
+from ui.wording import problems_text
+
+PREFIX = "pg_"
+
+# --- state: the session's lab, a link's config, the controls ---------------------------------
+lab = state.get_lab()
+ok, read = guarded(state.read_url, lab)
+loaded, url_problems = read if ok else (False, [])
+if loaded:
+    actions.show_loaded(lab, PREFIX)
+with st.sidebar:
+    actions.preset_picker(lab, PREFIX)
+cfg = config_controls(lab.cfg, prefix=PREFIX)
+ok, change = guarded(lab.adopt, cfg)
+if lab.sim is None:
+    guarded(lab.ensure_sim)
+state.write_url(lab)
+
+# --- page --------------------------------------------------------------------------------------
+st.title(t("playground.title"))
+st.caption(t("playground.intro"))
+if url_problems:
+    st.warning(t("common.url_notice", items=problems_text(url_problems)), icon=":material/link:")
+panels.notices(lab, change)
+steps = actions.action_bar(lab)
+progress = st.empty()
+status, findings = st.container(), st.container()
+board = Board()
+
+if steps and lab.sim is not None:
+    sim = lab.sim
+    run_burst(lab, steps, progress, live=lambda: board.draw_live(sim))
+
+with status:
+    panels.status(lab)
+with findings, st.expander(t("playground.diagnosis"), expanded=True, icon=":material/stethoscope:"):
+    panels.diagnosis(lab)
+if lab.sim is not None:
+    board.draw(lab.sim, lab.cache)
+with st.expander(t("playground.export"), icon=":material/download:"):
+    panels.export(lab)

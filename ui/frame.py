@@ -1,0 +1,63 @@
+"""The app's frame: page config, language, the shared sidebar, and the list of screens.
+
+Adding a screen is one line in PAGES: its script, the catalog key of its menu title (by
+convention `<its table>.nav`) and a Material icon.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sim.slots import configure_threads
+from ui import state
+from ui.i18n import LANG_KEY, LANGS, t, text
+from ui.wording import problems_text
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("pages/home.py", "home.nav", ":material/home:"),
+    ("pages/playground.py", "playground.nav", ":material/tune:"),
+)
+
+_threads_set = False
+
+
+def _once_per_process() -> None:
+    global _threads_set
+    if not _threads_set:
+        configure_threads()  # torch's thread pool sized for the shared training slots
+        _threads_set = True
+
+
+def setup() -> None:
+    """Page config and language; call first in the entrypoint."""
+    _once_per_process()
+    found = state.init_language()
+    st.set_page_config(
+        page_title=t("common.app_title"),
+        page_icon=":material/monitoring:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    if found:
+        st.warning(t("common.url_notice", items=problems_text(found)), icon=":material/link:")
+
+
+def navigation() -> st.navigation:
+    pages = [
+        st.Page(path, title=t(title_key), icon=icon, default=(i == 0))
+        for i, (path, title_key, icon) in enumerate(PAGES)
+    ]
+    return st.navigation(pages)
+
+
+def sidebar() -> None:
+    """What every screen shares in the sidebar: the language switch."""
+    with st.sidebar:
+        st.radio(
+            t("common.language"),
+            LANGS,
+            key=LANG_KEY,
+            format_func=lambda lang: text(lang, f"common.lang_{lang}"),
+            horizontal=True,
+        )
+    state.write_language()

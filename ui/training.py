@@ -1,0 +1,56 @@
+"""Run a burst from a page: progress bar, live charts, the shared training slots, no traceback.
+
+Streamlit interrupts a running script at its next yield point when the user changes a control.
+Here the only yield points during a burst are inside `on_progress`, between two optimiser steps:
+the interruption (a BaseException) unwinds through `Simulation.burst`, whose `finally` flushes
+the history, and through `SLOTS.hold`, whose `finally` frees the slot. The Lab's `burst` keeps
+`running=True`, so the next run knows how many steps are left for Continue.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sim.slots import SLOTS
+from sim.trainer import BurstResult, Progress
+from ui.guard import engine_error
+from ui.i18n import t
+from ui.lab import Lab
+
+LIVE_EVERY_S = 0.5  # redraw the live charts at most this often during a burst
+
+
+def run_burst(lab: Lab, n: int, slot, live: Callable[[], None] | None = None) -> BurstResult | None:
+    """Train `n` steps, showing progress in the placeholder `slot` and calling `live()` to
+    redraw charts now and then. None if the engine failed (the page already says so)."""
+    try:
+        sim = lab.ensure_sim()
+    except Exception as exc:  # a Simulation that cannot be built: say so, keep the page
+        engine_error(exc, slot)
+        return None
+    lab.begin_burst(n)
+    bar = slot.progress(0.0, text=t("playground.progress", step=sim.step, done=0, total=n))
+    last_draw = time.perf_counter()
+
+    def on_progress(p: Progress) -> None:
+        nonlocal last_draw
+        text = t("playground.progress", step=p.step, done=p.done, total=p.total)
+        bar.progress(min(1.0, p.done / max(1, p.total)), text=text)
+        if live is not None and time.perf_counter() - last_draw >= LIVE_EVERY_S:
+            live()
+            last_draw = time.perf_counter()
+
+    def on_queued(waiting: int) -> None:
+        slot.info(t("common.queued", waiting=waiting), icon=":material/hourglass_top:")
+
+    try:
+        with SLOTS.hold(on_queued=on_queued):
+            result = sim.burst(n, on_progress)
+    except Exception as exc:  # the engine failed mid-burst; the history up to here is kept
+        lab.end_burst(None)
+        engine_error(exc, slot)
+        return None
+    lab.end_burst(result)
+    slot.empty()
+    return result
