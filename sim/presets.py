@@ -174,5 +174,7 @@ PRESETS: dict[str, Preset] = {
             lr=0.01,
             batch_size=100,
         ),
+        # Leaky ReLU with PyTorch's default init: it vanishes like ReLU (claim h's other half).
+        _p("leaky_relu_default", 300, "h", ("problem",), depth=20, activation="leaky_relu"),
     ]
 }
