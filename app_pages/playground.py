@@ -39,7 +39,9 @@ board = Board()
 
 if steps and lab.sim is not None:
     sim = lab.sim
-    run_burst(lab, steps, progress, live=lambda: board.draw_live(sim))
+    result = run_burst(lab, steps, progress, live=lambda: board.draw_live(sim))
+    if result is not None and result.diverged:
+        st.rerun()  # redraw the buttons: a diverged network has nothing more to train
 
 with status:
     panels.status(lab)

@@ -1,7 +1,13 @@
 """The app's frame: page config, language, the shared sidebar, and the list of screens.
 
-Adding a screen is one line in PAGES: its script, the catalog key of its menu title (by
-convention `<its table>.nav`) and a Material icon.
+Adding a screen is one line in PAGES: its script (in app_pages/), the catalog key of its menu
+title (by convention `<its table>.nav`) and a Material icon.
+
+Screens live in `app_pages/`, never `pages/`: Streamlit 1.67 checks for a `pages/` folder next
+to the entrypoint when a server starts (and AppTest, on every run) and then serves the first
+request in its old pages-folder mode, which runs a deep-linked screen *without* this frame (no
+language switch, wrong menu) until some request runs the entrypoint. tests/app/test_frame.py
+guards against the folder coming back.
 """
 
 from __future__ import annotations
@@ -14,8 +20,8 @@ from ui.i18n import LANG_KEY, LANGS, t, text
 from ui.wording import problems_text
 
 PAGES: tuple[tuple[str, str, str], ...] = (
-    ("pages/home.py", "home.nav", ":material/home:"),
-    ("pages/playground.py", "playground.nav", ":material/tune:"),
+    ("app_pages/home.py", "home.nav", ":material/home:"),
+    ("app_pages/playground.py", "playground.nav", ":material/tune:"),
 )
 
 _threads_set = False

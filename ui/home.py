@@ -10,7 +10,7 @@ from sim.trainer import Simulation
 from ui import charts
 from ui.i18n import t, translator
 
-PLAYGROUND = "pages/playground.py"
+PLAYGROUND = "app_pages/playground.py"
 STARTS: tuple[tuple[str, str, str], ...] = (  # preset, catalog key, icon
     ("sigmoid_vanishing", "home.start_sigmoid", ":material/trending_down:"),
     ("relu_he", "home.start_relu_he", ":material/healing:"),

@@ -16,9 +16,9 @@ from ui.i18n import has, t
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
 
-def field_label(name: str) -> str:
+def field_label(name: str, tr=t) -> str:
     key = f"config.field_{name}"
-    return t(key) if has(key) else name
+    return tr(key) if has(key) else name
 
 
 def choice_label(field: str, value: str, tr=t) -> str:
@@ -27,43 +27,43 @@ def choice_label(field: str, value: str, tr=t) -> str:
     return tr(key) if has(key) else str(value)
 
 
-def problem_text(p: Problem) -> str:
+def problem_text(p: Problem, tr=t) -> str:
     params = dict(p.params)
-    params["field"] = field_label(p.field)
+    params["field"] = field_label(p.field, tr)
     params.setdefault("value", "")
     if p.code == "type":
         type_key = f"config.type_{params.get('type', 'str')}"
-        params["type"] = t(type_key) if has(type_key) else str(params.get("type", ""))
+        params["type"] = tr(type_key) if has(type_key) else str(params.get("type", ""))
     if p.code == "budget":
         params.setdefault("min", MIN_BURST)
     key = f"config.problem_{p.code}"
-    return t(key, **params) if has(key) else str(p)
+    return tr(key, **params) if has(key) else str(p)
 
 
-def problems_text(found: Iterable[Problem]) -> str:
-    return "; ".join(problem_text(p) for p in found)
+def problems_text(found: Iterable[Problem], tr=t) -> str:
+    return "; ".join(problem_text(p, tr) for p in found)
 
 
-def finding_params(f: Finding, depth: int) -> dict:
+def finding_params(f: Finding, depth: int, tr=t) -> dict:
     params: dict = {"layer": f.layer, "depth": depth, **f.values}
     if f.code == "diverged":
-        params["where_text"] = t(f"finding.where_{f.values.get('where') or 'backward'}")
+        params["where_text"] = tr(f"finding.where_{f.values.get('where') or 'backward'}")
     return params
 
 
-def finding_text(f: Finding, depth: int) -> str:
-    return t(f"finding.{f.code}", **finding_params(f, depth))
+def finding_text(f: Finding, depth: int, tr=t) -> str:
+    return tr(f"finding.{f.code}", **finding_params(f, depth, tr))
 
 
-def finding_next(f: Finding) -> str:
+def finding_next(f: Finding, tr=t) -> str:
     key = f"finding.{f.code}_next"
-    return t(key) if has(key) else ""
+    return tr(key) if has(key) else ""
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
 
 
-def device_text(choice: DeviceChoice) -> str:
-    reason = t(f"common.device_reason_{choice.reason}")
-    return t("playground.device", device=str(choice.device), reason=reason)
+def device_text(choice: DeviceChoice, tr=t) -> str:
+    reason = tr(f"common.device_reason_{choice.reason}")
+    return tr("playground.device", device=str(choice.device), reason=reason)

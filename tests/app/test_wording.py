@@ -1,0 +1,74 @@
+"""Engine findings worded in both languages, with their numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.diagnosis import CODES, Finding
+from ui.i18n import LANGS, translator
+from ui.wording import finding_next, finding_text, sorted_findings
+
+VALUES = {
+    "diverged": {"step": 212, "where": "backward"},
+    "vanishing": {
+        "ratio": 2e-10,
+        "factor": 0.137,
+        "first_grad": 3.1e-10,
+        "output_grad": 0.37,
+        "first_signal": 1e-10,
+        "last_signal": 0.007,
+    },
+    "exploding": {
+        "ratio": 1061.0,
+        "factor": 1.44,
+        "first_grad": 590.0,
+        "output_grad": 2812.0,
+        "first_signal": 99.0,
+        "last_signal": 0.09,
+    },
+    "saturation": {"share": 0.62, "worst": 0.91},
+    "dead_units": {"share": 0.75, "mean": 0.31},
+    "update_small": {"median": 1.9e-6},
+    "update_large": {"median": 3.8},
+    "float32_underflow": {"layers": 2.0},
+    "healthy": {},
+}
+SHOWN = {  # a number each sentence must carry, as printed
+    "diverged": "212",
+    "vanishing": "2.0e-10",
+    "exploding": "1.1e+03",
+    "saturation": "62%",
+    "dead_units": "75%",
+    "update_small": "1.9e-06",
+    "update_large": "3.8e+00",
+    "float32_underflow": "2",
+}
+
+
+def test_every_code_has_test_values():
+    assert set(VALUES) == set(CODES)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("code", CODES)
+def test_finding_is_worded_with_its_numbers(lang, code):
+    tr = translator(lang)
+    f = Finding(code, "warning", 3, VALUES[code])
+    words = finding_text(f, depth=10, tr=tr)
+    assert "{" not in words and f"finding.{code}" not in words
+    if code in SHOWN:
+        assert SHOWN[code] in words, words
+    assert finding_next(f, tr)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_divergence_names_step_and_layer(lang):
+    tr = translator(lang)
+    words = finding_text(Finding("diverged", "error", 3, VALUES["diverged"]), 10, tr)
+    assert "212" in words and "3" in words
+
+
+def test_errors_come_first():
+    found = [Finding("healthy", "ok"), Finding("vanishing", "warning")]
+    found.append(Finding("diverged", "error"))
+    assert [f.code for f in sorted_findings(found)] == ["diverged", "vanishing", "healthy"]
