@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.claims import CLAIMS, VERDICTS, Evidence, supports, tf1_calls, undefined_names
+from sim.claims import CLAIMS, VERDICTS, Evidence, supports
+from sim.code_check import tf1_calls, undefined_names
 
 FAQ = Path(__file__).resolve().parents[2] / "content" / "faq"
 STRUCTURE = tomllib.loads((FAQ / "faq.toml").read_text(encoding="utf-8"))
