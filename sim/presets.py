@@ -147,6 +147,8 @@ PRESETS: dict[str, Preset] = {
             init="kaiming_normal",
             lr=0.02,
         ),
+        # Adam at a high learning rate pushes many ReLU units to the negative side for every
+        # input, where their gradient is exactly 0 (plain SGD at lr 1.0 diverged instead).
         _p(
             "relu_dead",
             300,
@@ -155,7 +157,8 @@ PRESETS: dict[str, Preset] = {
             depth=6,
             activation="relu",
             init="kaiming_normal",
-            lr=1.0,
+            optimizer="adam",
+            lr=0.1,
         ),
         # The article's code example: a ReLU layer on 2-D random inputs and random 2-D targets,
         # mean squared error, plain gradient descent with lr 0.01, 100 samples, 1000 steps.
