@@ -16,7 +16,7 @@ import pandas as pd
 
 Tr = Callable[[str], str]  # catalog lookup: "charts.layer" -> "Layer" / "层"
 
-MAX_ROWS = 4000  # rows one chart may send
+MAX_ROWS = 5000  # rows one chart may send (a 60 x 60 decision surface and 1,000 points fit)
 HEIGHT = 260  # pixels; width is left to the container (st.altair_chart(width="stretch"))
 
 # One palette for "which layer": input side dark violet, output side green-yellow, the same
@@ -75,7 +75,7 @@ def layer_color(count: int, tr: Tr | None = None, shown: Sequence[int] | None = 
     With `tr`, a legend (listing `shown` layers where given); without, none."""
     legend = None
     if tr is not None:
-        out = json.dumps(tr("charts.output"))  # a JS string literal
+        out = json.dumps(tr("charts.output"), ensure_ascii=False)  # a JS string literal
         extra = {"values": [int(v) for v in shown]} if shown is not None else {}
         legend = alt.Legend(
             title=tr("charts.layer"),
@@ -92,7 +92,7 @@ def layer_color(count: int, tr: Tr | None = None, shown: Sequence[int] | None = 
 
 def layer_axis(tr: Tr, count: int, **kw) -> alt.Axis:
     """Layer numbers, with the output layer (count) named in the user's language."""
-    out = json.dumps(tr("charts.output"))  # a JS string literal
+    out = json.dumps(tr("charts.output"), ensure_ascii=False)  # a JS string literal
     expr = f"datum.value == {count} ? {out} : datum.label"
     return alt.Axis(title=tr("charts.layer"), labelExpr=expr, labelAngle=0, **kw)
 

@@ -216,7 +216,7 @@ def update_ratio_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart:
     if ratio.empty:
         return placeholder(tr)
     count = n_layers(history)
-    ratio = thin(ratio, max(2, MAX_ROWS // count))
+    ratio = thin(ratio, max(2, (MAX_ROWS - 10) // count))  # 10 rows spare for the guide
     lo, hi = log_domain(ratio["value"].to_numpy(), UPDATE_GUIDE)
     ratio = _notes(tr, at_floor(ratio, lo), count)
     y_scale = alt.Scale(type="log", domain=[lo, hi], clamp=True)

@@ -3,6 +3,7 @@ Inputs come from sim.views (decision_surface, data_points, distributions)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import altair as alt
@@ -19,7 +20,8 @@ from ui.charts.base import (
     titled,
 )
 
-MAX_POINTS = 1500  # data points drawn over the surface (every k-th beyond that)
+MAX_POINTS = 1000  # data points drawn over the surface (every k-th beyond that)
+MAX_CELLS = 3600  # surface cells drawn (a finer grid is thinned to every k-th row and column)
 MAX_LAYERS_SHOWN = 6  # distributions: default number of layers overlaid
 CLASS_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2")  # class 0..3: points
 PALE_CLASSES = ("#a9c1dc", "#fbc28c", "#aad0a5", "#d8bcd0")  # the same, pale: surfaces
@@ -32,8 +34,17 @@ PALE = (PALE_CLASSES[0], "#ffffff", PALE_CLASSES[1])  # diverging, for surfaces
 
 
 def _cells(surface: pd.DataFrame) -> pd.DataFrame:
-    """Grid points -> rectangles around them; non-finite values (a diverging run) dropped."""
-    cells = surface.copy()
+    """Grid points -> rectangles around them, at most MAX_CELLS of them; non-finite values (a
+    diverging run) dropped."""
+    cells = surface
+    stride = math.ceil(math.sqrt(len(cells) / MAX_CELLS))
+    if stride > 1:
+        keep = np.ones(len(cells), dtype=bool)
+        for col in ("x1", "x2"):
+            index = np.searchsorted(np.unique(cells[col].to_numpy()), cells[col].to_numpy())
+            keep &= index % stride == 0
+        cells = cells[keep]
+    cells = cells.copy()
     for col in ("x1", "x2"):
         grid = np.unique(cells[col].to_numpy())
         # a hair over half a step, so neighbouring cells overlap and no seams show between them
@@ -212,7 +223,13 @@ def distributions_chart(
         alt.Chart(outline)
         .mark_area(interpolate="step-after", opacity=0.12, line={"strokeWidth": 1.5})
         .encode(
-            x=alt.X("bin_lo:Q", title=tr(f"charts.dist_axis_{quantity}"), scale=x_scale),
+            x=alt.X(
+                "bin_lo:Q",
+                title=tr(f"charts.dist_axis_{quantity}"),
+                scale=x_scale,
+                # no number under the zeros' slot: it is not a position on the log axis
+                axis=alt.Axis(labelExpr=f"datum.value < {lo} ? '' : datum.label"),
+            ),
             y=y,
             color=color,
             detail="layer:N",
