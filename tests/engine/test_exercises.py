@@ -12,13 +12,24 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from sim.cli import json_safe
 from sim.config import RunConfig, problems
 from sim.data import make_data
 from sim.exercise_check import METRICS, measure, run_check, session_matches
 from sim.exercises import CONTENT, EXERCISES, LANGS, TEXT_KEYS, load_file
 from sim.model import build_model
 from sim.trainer import Simulation
+
+
+def json_safe(value):
+    """NaN and infinities become null, as the CLI writes them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
 
 CASES = [
     pytest.param(ex.id, kind, i, id=f"{ex.id}-{kind}{i}")
