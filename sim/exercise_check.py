@@ -70,15 +70,20 @@ class Outcome:
     def __str__(self) -> str:  # English, for the CLI and logs; the app words it itself
         p = self.params
         mark = {True: "PASS", False: "FAIL", None: "info"}[self.passed]
-        if self.kind == "constraint":
-            want = "starting value" if p["op"] == "start" else _shown(p["expected"])
-            return f"{mark}  keep {p['field']} {p['op']} {want} (yours: {_shown(p['got'])})"
         if self.kind == "config":
             return f"{mark}  config: {p['problem']}"
-        return (
-            f"{mark}  {self.code}: {p['run']} {p['metric']} {p['op']} {_shown(p['target'])} "
-            f"(measured {_shown(p['value'])})"
-        )
+        if self.kind == "constraint":
+            want = f"{_shown(p['expected'])} (its starting value)" if p["op"] == "start" else ""
+            want = want or _shown(p["expected"])
+            return f"{mark}  {p['field']} {_SYMBOLS[p['op']]} {want}: yours is {_shown(p['got'])}"
+        what = f"{self.code}: {p['metric']} of {p['run']}"
+        if self.passed is None:
+            return f"{mark}  {what} = {_shown(p['value'])}"
+        return f"{mark}  {what} {_SYMBOLS[p['op']]} {_shown(p['target'])}: {_shown(p['value'])}"
+
+
+_SYMBOLS = {"eq": "=", "start": "=", "ne": "!=", "ge": ">=", "le": "<=", "in": "in"}
+_SYMBOLS["not_in"] = "not in"
 
 
 @dataclass(frozen=True)
