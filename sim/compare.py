@@ -88,6 +88,15 @@ def init_signature(cfg: RunConfig) -> tuple:
     return cfg.init, std, gain
 
 
+def init_relation(cfg: RunConfig, first: RunConfig) -> str:
+    """How a run's initial weights relate to the first run's: "same" (copied), "scaled" (the
+    same draws times another gain: a scaled init under another activation), or "own"."""
+    mine, theirs = init_signature(cfg), init_signature(first)
+    if mine == theirs:
+        return "same"
+    return "scaled" if mine[:2] == theirs[:2] else "own"
+
+
 # ---------------------------------------------------------------------------------------------
 # Training together
 
@@ -111,7 +120,8 @@ class Comparison:
         for cfg in cfgs[1:]:
             same = init_signature(cfg) == init_signature(cfgs[0])
             self.sims.append(Simulation(cfg, self.stats_every, first.model if same else None))
-        self.shared_init = [True] + [init_signature(c) == init_signature(cfgs[0]) for c in cfgs[1:]]
+        self.shared_init = [init_relation(c, cfgs[0]) == "same" for c in cfgs]
+        self.init_relations = [init_relation(c, cfgs[0]) for c in cfgs]
 
     @property
     def cfgs(self) -> list[RunConfig]:

@@ -22,6 +22,7 @@ from ui.wording import problems_text
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app_pages/home.py", "home.nav", ":material/home:"),
     ("app_pages/playground.py", "playground.nav", ":material/tune:"),
+    ("app_pages/compare.py", "compare.nav", ":material/compare_arrows:"),
 )
 
 _threads_set = False

@@ -77,6 +77,7 @@ def test_activation_runs_share_weights_or_the_same_draws_scaled():
     # Kaiming scales by the activation's gain: the same draws, scaled, not copied
     scaled = Comparison([SMALL, SMALL.replace(activation="sigmoid")])
     assert scaled.shared_init == [True, False]
+    assert scaled.init_relations == ["same", "scaled"]
     relu, sig = _weights(scaled.sims[0]), _weights(scaled.sims[1])
     for a, b in zip(relu, sig, strict=True):
         torch.testing.assert_close(b, a / np.sqrt(2.0))
@@ -85,6 +86,7 @@ def test_activation_runs_share_weights_or_the_same_draws_scaled():
 def test_a_different_init_is_kept_not_overwritten():
     comparison = Comparison(vary(SMALL, "init"))
     assert comparison.shared_init[1:] == [False] * (len(comparison.sims) - 1)
+    assert set(comparison.init_relations[1:]) == {"own"}
     own = Simulation(comparison.cfgs[1])
     for a, b in zip(_weights(own), _weights(comparison.sims[1]), strict=True):
         assert torch.equal(a, b)
