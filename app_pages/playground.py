@@ -35,7 +35,7 @@ panels.notices(lab, change)
 steps = actions.action_bar(lab)
 progress = st.empty()
 status, findings = st.container(), st.container()
-board = Board()
+board = Board(lab.cache)
 
 if steps and lab.sim is not None:
     sim = lab.sim
@@ -48,6 +48,6 @@ with status:
 with findings, st.expander(t("playground.diagnosis"), expanded=True, icon=":material/stethoscope:"):
     panels.diagnosis(lab)
 if lab.sim is not None:
-    board.draw(lab.sim, lab.cache)
+    board.draw(lab.sim)
 with st.expander(t("playground.export"), icon=":material/download:"):
     panels.export(lab)

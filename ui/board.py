@@ -1,24 +1,33 @@
 """The Playground's chart grid: placeholders laid out first, filled after (and during) a burst.
 
-    board = Board()              # lays out the grid of empty slots
+    board = Board(lab.cache)     # lays out the grid of empty slots
     run_burst(..., live=lambda: board.draw_live(sim))
     board.draw(sim)              # every chart from the final history
 
-Each chart is drawn on its own: one that fails leaves a short message in its slot and the rest
-of the page renders. Network views (decision surface, distributions) are computed once per
-network state and kept in the Lab's cache.
+Each chart is drawn on its own: one that fails leaves a placeholder in its slot and the rest of
+the page renders. A rerun that trained nothing (a click elsewhere, a language-free change)
+redraws every chart from a cached Vega-Lite spec instead of rebuilding it: building the ten
+Altair charts costs far more than the rest of the page.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
+import altair as alt
 import streamlit as st
 
 from sim import views
 from sim.trainer import Simulation
 from ui import charts
-from ui.i18n import translator
+from ui.i18n import current_lang, translator
+
+try:  # what st.altair_chart does itself: Altair -> Vega-Lite dict with Arrow datasets
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as _to_spec
+except ImportError:  # another Streamlit: draw without the cache
+    _to_spec = None
 
 log = logging.getLogger("gradient_lab")
 
@@ -31,26 +40,46 @@ LAYOUT: tuple[tuple[str, str], ...] = (
     ("dist_gradient", "dist_activation"),
 )
 LIVE = ("grad_norm", "loss", "heatmap")  # redrawn during a burst
+NETWORK = ("decision", "dist_gradient", "dist_activation")  # drawn from the network itself
+
+Builder = Callable[[], alt.Chart | None]
 
 
 class Board:
-    def __init__(self) -> None:
-        self.slots: dict[str, st.delta_generator.DeltaGenerator] = {}
+    def __init__(self, cache: dict | None = None) -> None:
+        self.cache = cache if cache is not None else {}
+        self.slots: dict[str, Any] = {}
         for row in LAYOUT:
             for name, column in zip(row, st.columns(len(row)), strict=True):
                 self.slots[name] = column.empty()
 
     # -- drawing -------------------------------------------------------------------------------
-    def _put(self, name: str, build, tr) -> None:
-        try:
-            chart = build()
-        except Exception:  # a chart bug must not take the page down
-            log.exception("chart %s failed", name)
-            chart = charts.placeholder(tr)
+    def _put(self, name: str, build: Builder, tr, state: tuple | None = None) -> None:
+        """Draw one chart; with `state`, reuse the spec drawn last time for the same state."""
+        specs = self.cache.setdefault("specs", {})
+        cached = specs.get(name)
+        if state is not None and cached is not None and cached[0] == state:
+            spec = cached[1]
+        else:
+            try:
+                chart = build()
+            except Exception:  # a chart bug must not take the page down
+                log.exception("chart %s failed", name)
+                chart = charts.placeholder(tr)
+            if chart is None or _to_spec is None:
+                specs.pop(name, None)
+                self._show(name, chart)
+                return
+            spec = _to_spec(chart)
+            if state is not None:
+                specs[name] = (state, spec)
+        self.slots[name].vega_lite_chart(spec, width="stretch")
+
+    def _show(self, name: str, chart: alt.Chart | None) -> None:
         if chart is None:
             self.slots[name].empty()
-            return
-        self.slots[name].altair_chart(chart, width="stretch")
+        else:
+            self.slots[name].altair_chart(chart, width="stretch")
 
     def draw_live(self, sim: Simulation) -> None:
         history, tr = sim.history, translator()
@@ -58,25 +87,22 @@ class Board:
         for name in LIVE:
             self._put(name, builders[name], tr)
 
-    def draw(self, sim: Simulation, cache: dict) -> None:
+    def draw(self, sim: Simulation) -> None:
         history, tr = sim.history, translator()
+        history_state = (sim.step, current_lang(), sim.diverged, len(history))
+        network_state = (sim.step, current_lang(), sim.cfg)
         builders = self._history_charts(sim, history, tr)
-        try:
-            net = network_views(sim, cache)
-        except Exception:  # the views failed; their charts say there is nothing to show
-            log.exception("network views failed")
-            net = {"surface": None, "points": None, "dist": None}
-        builders["decision"] = lambda: charts.decision_chart(net["surface"], net["points"], tr)
-        for quantity in ("gradient", "activation"):
-            builders[f"dist_{quantity}"] = lambda q=quantity: charts.distributions_chart(
-                net["dist"], tr, quantity=q
-            )
+        builders.update(self._network_charts(sim, tr))
+        if history.empty:  # an untrained network: what it does already, one empty history chart
+            for name in set(builders) - set(NETWORK) - {"grad_norm"}:
+                builders[name] = _nothing
         for row in LAYOUT:
             for name in row:
-                self._put(name, builders[name], tr)
+                state = network_state if name in NETWORK else history_state
+                self._put(name, builders[name], tr, state)
 
     @staticmethod
-    def _history_charts(sim: Simulation, history, tr) -> dict:
+    def _history_charts(sim: Simulation, history, tr) -> dict[str, Builder]:
         diverged_step = sim.divergence.diverged_step if sim.divergence else None
         return {
             "grad_norm": lambda: charts.grad_norm_chart(history, tr),
@@ -88,15 +114,31 @@ class Board:
             "units": lambda: charts.unit_health_chart(history, tr),
         }
 
+    def _network_charts(self, sim: Simulation, tr) -> dict[str, Builder]:
+        """Decision surface and distributions: computed (lazily) once per network state."""
+
+        def net() -> dict:
+            return network_views(sim, self.cache)
+
+        return {
+            "decision": lambda: charts.decision_chart(net()["surface"], net()["points"], tr),
+            "dist_gradient": lambda: charts.distributions_chart(net()["dist"], tr, "gradient"),
+            "dist_activation": lambda: charts.distributions_chart(net()["dist"], tr, "activation"),
+        }
+
+
+def _nothing() -> None:
+    return None
+
 
 def network_views(sim: Simulation, cache: dict) -> dict:
-    """Decision surface, data points and distributions at the network's current step."""
-    key = (id(sim), sim.step)
-    if cache.get("key") != key:
-        cache["surface"] = views.decision_surface(sim)
-        cache["dist"] = views.distributions(sim)
-        cache["key"] = key
-    if cache.get("points_of") != id(sim):
-        cache["points"] = views.data_points(sim)
-        cache["points_of"] = id(sim)
-    return cache
+    """Decision surface, data points and distributions at the network's current state."""
+    key = (id(sim), sim.step, sim.cfg)
+    if cache.get("views_of") != key:
+        cache["views"] = {
+            "surface": views.decision_surface(sim),
+            "dist": views.distributions(sim),
+            "points": views.data_points(sim),
+        }
+        cache["views_of"] = key
+    return cache["views"]

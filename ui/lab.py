@@ -14,6 +14,7 @@ from sim.trainer import BurstResult, Simulation
 
 BURST_SIZES: tuple[int, ...] = (10, 50, 100, 200, 500, 1000, 2000, 5000)
 DEFAULT_BURST = 200
+MIN_TIMED_STEPS = 10  # a shorter burst's speed is mostly overhead: keep the last good figure
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Lab:
     sim: Simulation | None = None
     burst: Burst | None = None
     last_result: BurstResult | None = None
+    steps_per_s: float | None = None  # of the last burst long enough to time (>= 10 steps)
     url_written: dict[str, str] | None = None  # the config query we last put in the URL
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), shown once
     cache: dict = field(default_factory=dict)  # what pages derive from the current network
@@ -50,7 +52,7 @@ class Lab:
     def ensure_sim(self) -> Simulation:
         if self.sim is None:
             self.sim = Simulation(self.cfg)
-            self.burst, self.last_result = None, None
+            self.burst, self.last_result, self.steps_per_s = None, None, None
             self.cache = {}
         return self.sim
 
@@ -89,6 +91,8 @@ class Lab:
             self.burst.running = False
         if result is not None:
             self.last_result = result
+            if result.steps_run >= MIN_TIMED_STEPS:
+                self.steps_per_s = result.steps_per_s
 
     def continue_size(self, default: int) -> int:
         """Continue: the rest of an interrupted burst, else another burst of the last size."""

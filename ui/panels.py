@@ -61,8 +61,7 @@ def status(lab: Lab) -> None:
     records = sim.records
     loss = _latest(records.step_values, 0)
     test_loss, test_acc = _latest(records.rec_scalars, 0), _latest(records.rec_scalars, 1)
-    result = lab.last_result
-    rate = result.steps_per_s if result is not None and result.steps_run else math.nan
+    rate = lab.steps_per_s if lab.steps_per_s is not None else math.nan
     cols = st.columns(4)
     cols[0].metric(t("playground.metric_step"), f"{sim.step:,}")
     cols[1].metric(t("playground.metric_loss"), _num(loss))

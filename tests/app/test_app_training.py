@@ -30,7 +30,7 @@ def test_train_n_trains_the_chosen_size_and_draws_every_chart():
     no_exception(at)
     sim = lab_of(at).sim
     assert sim.step == 50
-    assert charts(at) == before >= 9
+    assert before >= 4 and charts(at) >= 9
     assert sim.history["step"].max() == 50
     assert at.metric[0].value == "50"
 

@@ -1,0 +1,129 @@
+"""The app in a real Chromium: both screens in both languages, a burst that redraws the
+gradient chart, deep links, a bad link, and never an exception box. Screenshots go to
+./screenshots/ (kept out of git); the Playground after a burst also to docs/playground.png."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import ROOT, open_app, shot, wait_idle
+
+from ui.i18n import text
+
+pytestmark = pytest.mark.browser
+
+EXCEPTION = "[data-testid='stException']"
+CHART = "[data-testid='stMain'] [data-testid='stVegaLiteChart']"
+README_PNG = ROOT / "docs" / "playground.png"
+README_MAX_BYTES = 300_000
+
+
+def no_exception(page) -> None:
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def title(page) -> str:
+    return page.locator("[data-testid='stMain'] h1").first.inner_text().strip()
+
+
+def metric(page, index: int) -> str:
+    return page.get_by_test_id("stMetricValue").nth(index).inner_text().strip()
+
+
+def wait_for(page, predicate, timeout_s: float = 120.0) -> None:
+    """Poll until predicate() holds (a rerun's result), then until the script run is over."""
+    deadline = timeout_s * 1000
+    waited = 0
+    while not predicate():
+        assert waited < deadline, "timed out"
+        page.wait_for_timeout(200)
+        waited += 200
+    wait_idle(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_home(page, server, lang):
+    open_app(page, server, "", f"lang={lang}")
+    shot(page, f"home-{lang}")
+    no_exception(page)
+    assert title(page) == text(lang, "home.title")
+    assert page.locator(CHART).count() >= 1  # the picture
+    links = page.get_by_test_id("stPageLink")
+    assert links.count() >= 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_playground(page, server, lang):
+    open_app(page, server, "playground", f"lang={lang}")
+    shot(page, f"playground-{lang}")
+    no_exception(page)
+    assert title(page) == text(lang, "playground.title")
+    assert page.locator(CHART).count() >= 4  # untrained: the network's views and one placeholder
+    assert text(lang, "playground.train", n=200) in page.locator(".st-key-train").inner_text()
+
+
+def test_home_start_opens_the_preset(page, server):
+    open_app(page, server, "", "lang=en")
+    page.get_by_role("link", name=text("en", "home.start_sigmoid")).click()
+    wait_for(page, lambda: "depth=10" in page.url)
+    no_exception(page)
+    assert title(page) == text("en", "playground.title")
+    assert "activation=sigmoid" in page.url
+
+
+def test_train_draws_and_changes_the_gradient_chart(page, server):
+    open_app(page, server, "playground", "lang=en&depth=8&seed=3")
+    grad_chart = page.locator(CHART).first
+    before = grad_chart.screenshot()
+    page.locator(".st-key-train button").click()
+    wait_for(page, lambda: metric(page, 0) == "200")
+    no_exception(page)
+    assert page.locator(CHART).count() >= 9
+    after_burst = grad_chart.screenshot()
+    assert after_burst != before, "the gradient chart did not change after a burst"
+
+    page.locator(".st-key-step button").click()
+    wait_for(page, lambda: metric(page, 0) == "201")
+    assert grad_chart.screenshot() != after_burst, "the gradient chart did not change on Step"
+    no_exception(page)
+    save_readme_picture(shot(page, "playground-after-burst-top", full=False))
+    shot(page, "playground-after-burst")
+
+
+def save_readme_picture(path) -> None:
+    """A small PNG of the Playground's top (title, buttons, diagnosis, first charts)."""
+    from PIL import Image
+
+    with Image.open(path) as top:
+        small = top.resize((1000, int(top.height * 1000 / top.width)), Image.LANCZOS)
+        picture = small.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="PNG", optimize=True)
+    assert len(buffer.getvalue()) < README_MAX_BYTES
+    README_PNG.parent.mkdir(exist_ok=True)
+    README_PNG.write_bytes(buffer.getvalue())
+
+
+def test_deep_link_restores_the_config(page, server):
+    query = "lang=zh&depth=9&activation=tanh&lr=0.02&seed=11&residual=true"
+    open_app(page, server, "playground", query)
+    no_exception(page)
+    assert title(page) == text("zh", "playground.title")
+    depth = page.locator(".st-key-pg_depth input[type='range']")
+    assert depth.input_value() == "9"
+    activation = page.locator(".st-key-pg_activation input[role='combobox']").input_value()
+    assert activation == text("zh", "config.activation_tanh")
+    # the link now holds every field, so it survives changed defaults
+    for field in ("depth=9", "activation=tanh", "lr=0.02", "seed=11", "width=", "batch_size="):
+        assert field in page.url, (field, page.url)
+    shot(page, "playground-deep-link-zh")
+
+
+def test_bad_link_opens_with_defaults_and_a_notice(page, server):
+    open_app(page, server, "playground", "lang=en&depth=9000&activation=swishy")
+    no_exception(page)
+    notice = page.get_by_test_id("stAlert").filter(has_text="swishy")
+    assert notice.count() == 1 and "9000" in notice.inner_text()
+    assert page.locator(".st-key-pg_depth input[type='range']").input_value() == "6"
+    shot(page, "playground-bad-link")
