@@ -107,6 +107,17 @@ def curves(names: Iterable[str], lo: float = -6.0, hi: float = 6.0, n: int = 401
     return pd.concat(parts, ignore_index=True)
 
 
+def flat_regions(names: Iterable[str], lo: float, hi: float) -> pd.DataFrame:
+    """Each activation's flat intervals clipped to [lo, hi]: columns activation, x0, x1."""
+    rows = []
+    for name in names:
+        for a, b in ACTIVATIONS[name].flat:
+            x0, x1 = max(a, lo), min(b, hi)
+            if x0 < x1:
+                rows.append({"activation": name, "x0": x0, "x1": x1})
+    return pd.DataFrame(rows, columns=["activation", "x0", "x1"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Weight scale of one layer, as sim.model.init_linear draws it
 
