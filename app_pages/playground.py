@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui import actions, panels, state
+from ui import actions, panels, state, workshop_panels, workshop_pin
 from ui.board import Board
 from ui.controls import config_controls
 from ui.guard import guarded
-from ui.i18n import t
+from ui.i18n import current_lang, t
 from ui.training import run_burst
 from ui.wording import problems_text
 
@@ -18,9 +18,10 @@ ok, read = guarded(state.read_url, lab)
 loaded, url_problems = read if ok else (False, [])
 if loaded:
     actions.show_loaded(lab, PREFIX)
+pin = guarded(workshop_pin.apply, lab, PREFIX)[1] or workshop_pin.current()  # teacher links
 with st.sidebar:
     actions.preset_picker(lab, PREFIX)
-cfg = config_controls(lab.cfg, prefix=PREFIX)
+cfg = config_controls(lab.cfg, prefix=PREFIX, locked=pin.locked, hidden=pin.hidden)
 ok, change = guarded(lab.adopt, cfg)
 if lab.sim is None:
     guarded(lab.ensure_sim)
@@ -32,6 +33,7 @@ st.caption(t("playground.intro"))
 if url_problems:
     st.warning(t("common.url_notice", items=problems_text(url_problems)), icon=":material/link:")
 panels.notices(lab, change)
+workshop_panels.banner(lab, pin, current_lang())
 steps = actions.action_bar(lab)
 progress = st.empty()
 status, findings = st.container(), st.container()

@@ -24,6 +24,8 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("app_pages/playground.py", "playground.nav", ":material/tune:"),
     ("app_pages/compare.py", "compare.nav", ":material/compare_arrows:"),
     ("app_pages/explorer.py", "explorer.nav", ":material/function:"),
+    ("app_pages/faq.py", "faq.nav", ":material/quiz:"),
+    ("app_pages/workshop.py", "workshop.nav", ":material/school:"),
 )
 
 _threads_set = False
