@@ -1,0 +1,34 @@
+"""FAQ: the source article's sections and claims, each with a verdict the engine measures live
+and a link to the experiment behind it."""
+
+import streamlit as st
+
+from ui import faq_view
+from ui.faq_content import load
+from ui.i18n import current_lang, t
+
+faq = load()
+lang = current_lang()
+
+st.title(t("faq.title"))
+st.caption(t("faq.intro"))
+legend = st.columns(3)
+for col, verdict in zip(legend, ("holds", "partly", "wrong"), strict=True):
+    with col:
+        faq_view.verdict_badge(verdict)
+        st.caption(t(f"faq.verdict_{verdict}_help"))
+
+contents = [
+    f"{i}. [{faq.text(lang, 'sections', s.id, 'title')}](#{s.id})"
+    for i, s in enumerate(faq.sections, 1)
+]
+st.markdown(f"**{t('faq.contents')}**\n\n" + "\n".join(contents))
+
+for section in faq.sections:
+    st.header(faq.text(lang, "sections", section.id, "title"), anchor=section.id, divider="gray")
+    st.markdown(faq.text(lang, "sections", section.id, "intro"))
+    for item in section.items:
+        if faq.is_claim(item):
+            faq_view.claim(faq, item)
+        else:
+            faq_view.note(faq, item)
