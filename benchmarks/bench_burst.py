@@ -1,0 +1,131 @@
+"""How much does instrumentation cost? Time per training step, in one run, of
+
+  (a) bare   a plain PyTorch loop: the same model (sim.model.build_model), optimiser, batches;
+             zero_grad / forward / backward / step, nothing measured
+  (b) burst  Simulation.burst with the default statistics cadence (every 10th step, and the
+             first and last of each burst)
+  (c) every  Simulation(stats_every=1): every statistic every step
+
+for depth 10 x width 64 and depth 30 x width 256, batch 128. Repetitions are interleaved
+(a, b, c, a, b, c, ...) in a fresh order each round, and the median per-step time of each is
+reported, so that a noisy machine hits all three alike. Targets: b/a <= 1.10, c/a <= 1.35.
+Then the depth sweep: 3 activations x 6 depths at initialisation, after import (< 2 s).
+
+    python benchmarks/bench_burst.py                # torch's default thread count
+    python benchmarks/bench_burst.py --threads 1 --optimizer sgd --rounds 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+
+from sim.config import RunConfig, test_size  # noqa: E402
+from sim.data import make_data  # noqa: E402
+from sim.model import build_model  # noqa: E402
+from sim.sweep import depth_sweep  # noqa: E402
+from sim.trainer import Simulation, loss_fn, make_optimizer  # noqa: E402
+
+CONFIGS = {
+    "depth10 x width64": dict(depth=10, width=64),
+    "depth30 x width256": dict(depth=30, width=256),
+}
+BATCH = 128
+STEPS = {"depth10 x width64": 100, "depth30 x width256": 30}  # steps per timed burst
+
+
+class BareLoop:
+    """What a person would write: same weights, optimiser and batch order, no instruments."""
+
+    def __init__(self, cfg: RunConfig):
+        data = make_data(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, test_size(cfg))
+        self.x, self.y, self.task = data.train_x, data.train_y, data.task
+        self.model = build_model(cfg, 2, data.n_out)
+        self.optimizer = make_optimizer(cfg, self.model.parameters())
+        self.g = torch.Generator().manual_seed(cfg.seed + 2)
+        self.order, self.pos, self.batch = torch.zeros(0, dtype=torch.long), 0, cfg.batch_size
+
+    def burst(self, n: int) -> None:
+        model, opt = self.model, self.optimizer
+        model.train()
+        for _ in range(n):
+            if self.pos + self.batch > len(self.order):
+                self.order, self.pos = torch.randperm(len(self.x), generator=self.g), 0
+            idx = self.order[self.pos : self.pos + self.batch]
+            self.pos += self.batch
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(self.task, model(self.x[idx]), self.y[idx])
+            loss.backward()
+            opt.step()
+        float(loss.detach())  # like the engine, end with the last loss on the host
+
+
+def time_config(name: str, optimizer: str, rounds: int) -> dict[str, float]:
+    cfg = RunConfig(
+        n_samples=1000,
+        batch_size=BATCH,
+        optimizer=optimizer,
+        lr=0.005 if optimizer != "sgd" else 0.05,
+        device="cpu",
+        activation="relu",
+        init="kaiming_normal",
+        **CONFIGS[name],
+    )
+    n = STEPS[name]
+    runners = {
+        "bare": BareLoop(cfg),
+        "burst": Simulation(cfg),
+        "every": Simulation(cfg, stats_every=1),
+    }
+    for r in runners.values():  # warm up: allocator, lazy optimiser state, first-call paths
+        r.burst(5)
+    times: dict[str, list[float]] = {k: [] for k in runners}
+    for _ in range(rounds):
+        order = list(runners)
+        random.shuffle(order)
+        for key in order:
+            start = time.perf_counter()
+            runners[key].burst(n)
+            times[key].append((time.perf_counter() - start) / n * 1e3)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--optimizer", default="adam", choices=("sgd", "adam"))
+    parser.add_argument("--rounds", type=int, default=9)
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, optimizer "
+        f"{args.optimizer}, batch {BATCH}, relu/kaiming_normal, {args.rounds} interleaved rounds"
+    )
+    print(f"{'config':20} {'bare ms':>8} {'burst ms':>9} {'every ms':>9} {'b/a':>6} {'c/a':>6}")
+    for name in CONFIGS:
+        t = time_config(name, args.optimizer, args.rounds)
+        print(
+            f"{name:20} {t['bare']:8.3f} {t['burst']:9.3f} {t['every']:9.3f} "
+            f"{t['burst'] / t['bare']:6.3f} {t['every'] / t['bare']:6.3f}"
+        )
+    print("targets: b/a <= 1.10, c/a <= 1.35")
+
+    depths = [2, 5, 10, 20, 30, 50]
+    for label in ("first call", "second call"):
+        start = time.perf_counter()
+        depth_sweep(["sigmoid", "tanh", "relu"], depths)
+        print(f"depth_sweep 3 activations x {depths}, {label}: {time.perf_counter() - start:.2f} s")
+    print("target: < 2 s after import")
+
+
+if __name__ == "__main__":
+    main()
