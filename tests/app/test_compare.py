@@ -1,0 +1,148 @@
+"""Compare screen (AppTest): every control, the URL, training together, and its pure charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import make_app, no_exception, texts
+
+from sim import compare
+from sim.compare import FACTORS, Comparison, vary
+from sim.config import DEFAULT, RunConfig
+from sim.presets import PRESETS
+from ui.compare_charts import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay, sweep_chart
+from ui.i18n import LANGS, text
+
+PAGE = "app_pages/compare.py"
+SMALL = RunConfig(n_samples=200, depth=3, width=16, batch_size=32)
+
+
+def lab_of(at):
+    return at.session_state["compare_lab"]
+
+
+def query_of(at) -> dict[str, str]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_runs_untrained_with_the_sweep(lang):
+    at = make_app(PAGE, query={"lang": lang})
+    no_exception(at)
+    assert at.title[0].value == text(lang, "compare.title")
+    assert text(lang, "compare.nothing_yet") in texts(at)
+    assert len(at.get("vega_lite_chart")) == 2  # the depth sweep's two charts
+    lab = lab_of(at)
+    assert len(lab.cfgs) == 2 and lab.cfgs[0] == DEFAULT
+
+
+@pytest.mark.parametrize("factor", list(FACTORS))
+def test_each_vary_button_varies_one_factor_and_writes_the_url(factor):
+    at = make_app(PAGE)
+    at.button(key=f"cmp_vary_{factor}").click().run()
+    no_exception(at)
+    cfgs = lab_of(at).cfgs
+    assert cfgs == vary(DEFAULT, factor)
+    decoded, problems = compare.from_query(query_of(at))
+    assert decoded == cfgs and problems == []
+
+
+def test_vary_starts_from_the_playground_config():
+    at = make_app("app_pages/playground.py", query=compare.codec.to_query(SMALL))
+    at.switch_page(PAGE).run()
+    at.button(key="cmp_vary_optimizer").click().run()
+    assert lab_of(at).cfgs[0] == SMALL
+
+
+def test_presets_become_runs_sharing_the_first_ones_data():
+    at = make_app(PAGE)
+    at.button(key="cmp_load_presets").click().run()  # nothing chosen: says so
+    assert text("en", "compare.pick_presets") in " ".join(w.value for w in at.warning)
+    names = ["sigmoid_vanishing", "sigmoid_batchnorm", "sigmoid_dropout"]
+    at.multiselect(key="cmp_presets").set_value(names).run()
+    at.button(key="cmp_load_presets").click().run()
+    no_exception(at)
+    assert lab_of(at).cfgs == compare.align([PRESETS[n].cfg for n in names])
+    shown = texts(at)
+    assert text("en", "playground.preset_sigmoid_batchnorm") in shown
+
+
+def test_train_all_then_reset():
+    at = make_app(PAGE, query=compare.to_query(vary(SMALL, "activation", 3)))
+    at.selectbox(key="cmp_burst").set_value(10).run()
+    at.button(key="cmp_train").click().run()
+    no_exception(at)
+    lab = lab_of(at)
+    assert [s.step for s in lab.comparison.sims] == [10, 10, 10]
+    assert len(at.get("vega_lite_chart")) == 2 + 4  # loss, accuracy, gradients, heatmaps
+    links = [link for link in at.get("page_link") if "playground" in link.proto.page]
+    assert len(links) == 3
+    at.button(key="cmp_reset").click().run()
+    assert lab_of(at).step == 0 and lab_of(at).comparison is None
+
+
+def test_a_link_rebuilds_the_runs_and_a_bad_one_is_named():
+    runs = vary(SMALL, "norm")
+    at = make_app(PAGE, query=compare.to_query(runs))
+    assert lab_of(at).cfgs == runs
+    bad = make_app(PAGE, query={"depth": "3", "runs": "7", "r2_activation": "wobbly"})
+    no_exception(bad)
+    words = " ".join(w.value for w in bad.warning)
+    assert "wobbly" in words and "7" in words
+    assert len(lab_of(bad).cfgs) == 2
+
+
+def test_sweep_controls():
+    at = make_app(PAGE)
+    at.multiselect(key="cmp_sweep_acts").set_value(["tanh", "gelu"])
+    at.multiselect(key="cmp_sweep_inits").set_value(["default"])
+    at.button(key="FormSubmitter:cmp_sweep_form-Run sweep").click().run()
+    no_exception(at)
+    assert at.session_state["cmp_sweep_request"] == (("tanh", "gelu"), ("default",), 0)
+    at.segmented_control(key="cmp_sweep_q").set_value("signal_ratio").run()
+    no_exception(at)
+    at.multiselect(key="cmp_sweep_acts").set_value([])
+    at.button(key="FormSubmitter:cmp_sweep_form-Run sweep").click().run()
+    assert text("en", "compare.sweep_empty") in texts(at)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure charts
+
+
+def tr(key: str) -> str:
+    return text("en", key)
+
+
+@pytest.fixture(scope="module")
+def trained() -> pd.DataFrame:
+    comparison = Comparison(vary(SMALL, "activation", 3))
+    comparison.burst(30)
+    return comparison.frame()
+
+
+LABELS = ["1 · a", "2 · b", "3 · c"]
+
+
+def test_heatmaps_share_one_colour_scale(trained):
+    spec = heatmaps(trained, LABELS, tr).to_dict()
+    color = spec["spec"]["encoding"]["color"]
+    assert color["condition"]["test"] == "datum.underflow"  # zeros drawn apart, not on the scale
+    assert "facet" in spec and spec["facet"]["column"]["field"] == "run_label"
+    domain = color["scale"]["domain"]
+    assert len(domain) == 2 and domain[0] < domain[1]
+    assert spec.get("resolve", {}).get("scale", {}).get("color") != "independent"
+
+
+def test_overlays_and_gradients_draw_every_run(trained):
+    for chart in (loss_overlay, accuracy_overlay, grad_by_layer):
+        spec = chart(trained, LABELS, tr).to_dict()
+        data = next(iter(spec["datasets"].values()))
+        assert {row["run_no"] for row in data} == {"1", "2", "3"}
+
+
+def test_charts_on_nothing_are_placeholders():
+    empty = pd.DataFrame(columns=["run", "step", "layer", "metric", "value"])
+    for chart in (loss_overlay, grad_by_layer, heatmaps):
+        assert "no_data" not in str(chart(empty, LABELS, tr).to_dict())
+    assert sweep_chart(pd.DataFrame(), "ratio", tr).to_dict()["mark"]["type"] == "text"

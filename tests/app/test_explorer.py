@@ -1,0 +1,109 @@
+"""Activation explorer (AppTest): every control, the URL, and its helpers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from conftest import make_app, no_exception, texts
+
+from sim.theory import curves, flat_regions, through_depth
+from ui import explorer_state
+from ui.explorer_charts import depth_chart, function_chart
+from ui.explorer_view import interval, peak_where, property_table
+from ui.i18n import LANGS, text
+
+PAGE = "app_pages/explorer.py"
+
+
+def query_of(at) -> dict[str, str]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_runs(lang):
+    at = make_app(PAGE, query={"lang": lang})
+    no_exception(at)
+    assert at.title[0].value == text(lang, "explorer.title")
+    assert len(at.get("vega_lite_chart")) == 3  # f, f', through depth
+    assert len(at.dataframe) == 2  # properties, per-layer factors
+    props = at.dataframe[0].value
+    assert list(props[text(lang, "explorer.col_peak")]) == ["0.25", "1", "1"]
+    assert len(at.get("page_link")) == 3  # one Playground link per activation
+    assert query_of(at)["acts"] == "sigmoid,tanh,relu"
+
+
+def test_controls_change_the_charts_and_the_url():
+    at = make_app(PAGE)
+    at.multiselect(key="ex_acts").set_value(["gelu", "selu"]).run()
+    at.slider(key="ex_range").set_value((-3.0, 2.5)).run()
+    at.selectbox(key="ex_init").set_value("kaiming_normal").run()
+    at.slider(key="ex_depth").set_value(8).run()
+    no_exception(at)
+    q = query_of(at)
+    assert q["acts"] == "gelu,selu" and q["lo"] == "-3" and q["hi"] == "2.5"
+    assert q["init"] == "kaiming_normal" and q["depth"] == "8"
+    factors = at.dataframe[1].value
+    assert text("en", "explorer.col_measured", depth=8) in factors.columns
+    at.multiselect(key="ex_acts").set_value([]).run()
+    no_exception(at)
+    assert text("en", "explorer.pick_one") in texts(at)
+
+
+def test_a_link_sets_the_widgets_and_a_bad_one_is_named():
+    at = make_app(PAGE, query={"acts": "tanh,softsign", "lo": "-2", "hi": "2", "depth": "7"})
+    no_exception(at)
+    assert at.multiselect(key="ex_acts").value == ["tanh", "softsign"]
+    assert at.slider(key="ex_range").value == (-2.0, 2.0)
+    assert at.slider(key="ex_depth").value == 7
+    bad = make_app(PAGE, query={"acts": "swoosh", "depth": "999", "init": "magic", "lo": "x"})
+    no_exception(bad)
+    words = " ".join(w.value for w in bad.warning)
+    for shown in ("swoosh", "999", "magic", "x"):
+        assert shown in words
+    assert bad.slider(key="ex_depth").value == explorer_state.DEFAULTS["ex_depth"]
+
+
+def test_parse_keeps_good_values_and_reports_bad_ones():
+    values, found = explorer_state.parse({"acts": "relu,RELU,nope", "lo": "5", "hi": "1"})
+    assert values == {"ex_acts": ["relu"]}  # lo >= hi: the range is left alone
+    assert [p.field for p in found] == ["acts"]
+    values, found = explorer_state.parse({"lo": "nan", "hi": "3"})
+    assert values == {"ex_range": (-6.0, 3.0)} and found[0].field == "lo"
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers and pure charts
+
+
+def tr(key: str, **params) -> str:
+    return text("en", key, **params)
+
+
+def test_intervals_read_naturally():
+    assert interval(-math.inf, 0.0, tr) == "x < 0"
+    assert interval(0.0, math.inf, tr) == "x > 0"
+    assert interval(-1.0, 1.0, tr) == "−1 < x < 1"
+    assert peak_where(0.0, 0.0, tr) == "x = 0"
+    assert peak_where(math.inf, math.inf, tr) == tr("explorer.at_infinity")
+    table = property_table(["relu", "hardtanh"], tr)
+    assert list(table[tr("explorer.col_dead")]) == ["x < 0", "x < −1, x > 1"]
+
+
+def test_function_chart_shades_flat_regions_only_on_the_derivative():
+    names = {"sigmoid": "Sigmoid", "relu": "ReLU"}
+    frame, flat = curves(names, -5, 5, 101), flat_regions(names, -5, 5)
+    assert len(flat) == 3  # sigmoid both sides, relu left
+    df_spec = function_chart(frame, flat, names, "df", tr).to_dict()
+    f_spec = function_chart(frame, flat, names, "f", tr).to_dict()
+    assert len(df_spec["layer"]) == 2 and len(f_spec["layer"]) == 1
+
+
+def test_depth_chart_draws_theory_and_measurement():
+    names = {"sigmoid": "Sigmoid"}
+    theory = through_depth(names, range(2, 6), "default")
+    measured = pd.DataFrame({"activation": ["sigmoid"], "depth": [5], "signal_ratio": [1e-3]})
+    spec = depth_chart(theory, measured, names, tr).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["kind"] for r in rows} == {"best_case", "mean_field", "measured"}

@@ -1,0 +1,82 @@
+"""FAQ screen (AppTest): every section and claim drawn in both languages with live numbers,
+its experiment links, the slow measurement's button, and the content's consistency."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import pytest
+from conftest import make_app, no_exception, texts
+
+from sim import claims, compare
+from sim.presets import PRESETS
+from ui.faq_content import load, problems
+from ui.i18n import LANGS, text
+
+PAGE = "app_pages/faq.py"
+FAQ = load()
+FAST = [c for c, m in FAQ.claims.items() if m["experiment"] not in claims.SLOW]
+
+
+def links(at) -> list[tuple[str, dict[str, str]]]:
+    return [(x.proto.page, dict(parse_qsl(x.proto.query_string))) for x in at.get("page_link")]
+
+
+def test_content_is_consistent():
+    assert problems() == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_section_and_claim_is_shown_with_live_numbers(lang):
+    at = make_app(PAGE, query={"lang": lang})
+    no_exception(at)
+    shown = texts(at)
+    assert at.title[0].value == text(lang, "faq.title")
+    for section in FAQ.sections:
+        assert FAQ.text(lang, "sections", section.id, "title") in [h.value for h in at.header]
+    for cid in FAQ.claims:
+        assert FAQ.text(lang, "claims", cid, "title") in shown
+    assert shown.count(text(lang, "faq.supports")) == len(FAST)
+    assert not at.warning  # no measurement disagrees with its verdict
+    assert "{" not in " ".join(m.value for m in at.markdown if "lab" in m.value)
+    assert len(at.code) == 2  # the article's code and the fixed version
+    assert len(at.get("vega_lite_chart")) == 1  # the fixed example, run live
+
+
+def test_run_this_experiment_links_open_presets_and_comparisons():
+    at = make_app(PAGE)
+    found = links(at)
+    playground = {q["preset"] for page, q in found if "playground" in page}
+    assert {m["presets"][0] for m in FAQ.claims.values()} <= playground
+    assert playground <= set(PRESETS)
+    comparisons = [q for page, q in found if "compare" in page]
+    assert comparisons
+    for query in comparisons:
+        runs, problems_found = compare.from_query(query)
+        assert problems_found == [] and 2 <= len(runs) <= 4
+    assert any("explorer" in page for page, _ in found)
+
+
+def _fake_f(implied: str):
+    names = ("steps", "sgd_update", "adam_update", "sgd5_acc", "adam5_acc", "adam10_acc")
+    return lambda: claims.Evidence("f", implied, dict.fromkeys(names, 0.5))
+
+
+def test_slow_claim_waits_for_its_button(monkeypatch):
+    monkeypatch.setitem(claims.CLAIMS, "f", _fake_f("partly"))
+    at = make_app(PAGE)
+    assert text("en", "faq.measure_slow") in texts(at)
+    at.button(key="faq_measure_f").click().run()
+    no_exception(at)
+    shown = texts(at)
+    assert shown.count(text("en", "faq.supports")) == len(FAST) + 1
+    assert text("en", "faq.measure_slow") not in shown
+
+
+def test_a_measurement_that_disagrees_is_said_plainly(monkeypatch):
+    monkeypatch.setitem(claims.CLAIMS, "f", _fake_f("holds"))
+    at = make_app(PAGE)
+    at.button(key="faq_measure_f").click().run()
+    no_exception(at)
+    words = " ".join(w.value for w in at.warning)
+    assert text("en", "faq.verdict_holds") in words
