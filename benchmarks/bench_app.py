@@ -1,0 +1,196 @@
+"""App speed and memory, measured in one run (figures, not a timed test).
+
+    python benchmarks/bench_app.py            # all three
+    python benchmarks/bench_app.py --quick    # fewer repetitions, no server
+
+1. A Playground rerun that trains nothing (AppTest; median).       target <= 0.3 s
+2. A 200-step burst through the page / Simulation.burst alone, same config, same process,
+   interleaved so that a busy machine slows both alike (medians).   target <= 1.3x
+   Reported twice: the whole page run (burst + drawing every chart), and the page run less an
+   idle rerun (what training through the page adds to the burst).
+3. The server's resident memory after 5,000 steps in one session: `streamlit run` driven by
+   Chromium (skipped without one).                                  target <= 500 MB
+"""
+
+from __future__ import annotations
+
+import os
+
+# As in streamlit_app.py: before torch loads OpenMP, so that bursts on different threads (the
+# page's script thread, this main thread) do not slow each other through spinning workers.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse
+import logging
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sim.config  # noqa: E402,F401  (sim.config first: it imports the registries lazily)
+from sim.config import DEFAULT  # noqa: E402
+from sim.trainer import Simulation  # noqa: E402
+
+PLAYGROUND = "app_pages/playground.py"
+BURST = 200
+CHROMIUM = "/usr/bin/chromium"
+
+
+# ---------------------------------------------------------------------------------------------
+# 1 and 2: AppTest, in this process
+
+
+def app():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+    at.switch_page(PLAYGROUND).run()
+    at.selectbox(key="pg_burst").set_value(BURST).run()
+    return at
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def idle_reruns(at, n: int) -> list[float]:
+    at.button(key="train").click().run()  # something to draw
+    return [timed(at.run) for _ in range(n)]
+
+
+def burst_ratio(at, n: int) -> tuple[list[float], list[float], list[float]]:
+    """(whole page runs, bursts inside those runs, bursts alone), interleaved."""
+    page, inside, alone = [], [], []
+    for _ in range(n):
+        at.button(key="reset").click().run()  # a fresh network, built outside the timing
+        at.button(key="train").click()
+        page.append(timed(at.run))
+        lab = at.session_state["lab"]
+        assert lab.sim.step == BURST
+        inside.append(lab.last_result.seconds)  # Simulation.burst with the page's callbacks
+        bare = Simulation(DEFAULT)
+        alone.append(timed(lambda bare=bare: bare.burst(BURST)))
+    return page, inside, alone
+
+
+# ---------------------------------------------------------------------------------------------
+# 3: a real server and a real browser
+
+
+def server_rss_after(steps: int) -> float | None:
+    import psutil
+
+    if not os.path.exists(CHROMIUM):
+        print(f"  (no Chromium at {CHROMIUM}: server memory not measured)")
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page()
+            page.set_default_timeout(600_000)
+            page.goto(f"{url}/playground?lang=en")
+            page.wait_for_selector("[data-testid='stMain'] h1")
+            _idle(page)
+            page.locator(".st-key-pg_burst input").click()
+            page.get_by_role("option", name=str(steps), exact=True).click()
+            page.wait_for_selector(f".st-key-train :text('{steps}')")
+            _idle(page)
+            page.locator(".st-key-train button").click()
+            page.wait_for_function(
+                "n => [...document.querySelectorAll(\"[data-testid='stMetricValue']\")]"
+                ".some(e => e.innerText.replace(/,/g, '') === String(n))",
+                arg=steps,
+            )
+            _idle(page)
+            server = psutil.Process(proc.pid)
+            rss = server.memory_info().rss + sum(
+                c.memory_info().rss for c in server.children(recursive=True)
+            )
+            browser.close()
+        return rss / 2**20
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _wait_healthy(url: str, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy")
+
+
+def _idle(page) -> None:
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", state="attached"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, no server")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    reps = 3 if args.quick else 7
+
+    at = app()
+    idle = idle_reruns(at, reps * 2)
+    idle_median = statistics.median(idle)
+    spread = f"min {min(idle):.3f}, max {max(idle):.3f}, n={len(idle)}"
+    print(f"1. Playground rerun, no training: median {idle_median:.3f} s ({spread})"
+          "   target <= 0.3 s")  # fmt: skip
+
+    page, inside, alone = burst_ratio(at, reps)
+    page_m, inside_m = statistics.median(page), statistics.median(inside)
+    alone_m = statistics.median(alone)
+    print(f"2. {BURST}-step burst, default config (medians, n={reps}): "
+          f"Simulation.burst alone {alone_m:.3f} s")  # fmt: skip
+    print(f"   burst inside the page (progress bar, live charts) {inside_m:.3f} s"
+          f" = {inside_m / alone_m:.2f}x   target <= 1.3x")  # fmt: skip
+    print(f"   whole page run (burst + redrawing all 10 charts)  {page_m:.3f} s"
+          f" = {page_m / alone_m:.2f}x")  # fmt: skip
+
+    if not args.quick:
+        rss = server_rss_after(5000)
+        if rss is not None:
+            print(f"3. server RSS after 5,000 steps in one session: {rss:.0f} MB"
+                  "   target <= 500 MB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
