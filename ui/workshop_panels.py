@@ -25,6 +25,7 @@ PLAYGROUND_PREFIX = "pg_"  # the Playground's widget keys (app_pages/playground.
 WORKSHOP = "app_pages/workshop.py"
 PICK_KEY = "ws_exercise"
 LEVEL_ICONS = {1: "●○○", 2: "●●○", 3: "●●●"}
+MAX_CHANGES_LISTED = 4  # more than this: another experiment altogether, not a variation
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,6 +102,8 @@ def changes_text(start: RunConfig, cfg: RunConfig) -> str:
     changed = [n for n in FIELDS if n != "device" and getattr(start, n) != getattr(cfg, n)]
     if not changed:
         return t("workshop.yours_same")
+    if len(changed) > MAX_CHANGES_LISTED:
+        return t("workshop.yours_other")
     items = ", ".join(
         f"{field_label(n)} {workshop_check.config_value(n, getattr(cfg, n))}" for n in changed
     )
