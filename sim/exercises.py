@@ -119,6 +119,21 @@ class Exercise:
     def constrained_fields(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.field for c in self.constraints))
 
+    @property
+    def kept_fields(self) -> tuple[str, ...]:
+        """Fields the rules hold at their starting value: safe for a teacher to lock."""
+        start = self.start_config
+        kept = (
+            c.field for c in self.constraints if c.op in ("eq", "start") and c.holds(start, start)
+        )
+        return tuple(dict.fromkeys(kept))
+
+    @property
+    def must_change(self) -> tuple[str, ...]:
+        """Fields whose starting value breaks a rule: locking one makes the exercise unsolvable."""
+        start = self.start_config
+        return tuple(dict.fromkeys(c.field for c in self.constraints if not c.holds(start, start)))
+
 
 def start_config(ex: Exercise) -> RunConfig:
     return ex.start_config

@@ -79,9 +79,12 @@ def outcome_text(o: Outcome, tr=t) -> str:
             "got": config_value(name, p["got"], tr),
         }
         return tr("workshop.rule_start" if p["op"] == "start" else "workshop.rule", **params)
+    run = tr(f"workshop.run_{p['run']}")
+    if p["metric"] == "diverged" and o.passed is not None:  # a yes/no, not a number
+        return tr("workshop.goal_diverged" if p["value"] else "workshop.goal_finite", run=run)
     params = {
         "what": tr(f"workshop.metric_{p['metric']}", depth=p.get("depth", "")),
-        "run": tr(f"workshop.run_{p['run']}"),
+        "run": run,
         "value": metric_value(p["metric"], p["value"], tr),
     }
     if o.passed is None:

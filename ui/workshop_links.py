@@ -51,10 +51,10 @@ def _base_url() -> str:
 
 
 def _suggest(ex_id: str) -> None:
-    """Tick 'lock' for every control the exercise constrains (a reasonable first link)."""
-    constrained = EXERCISES[ex_id].constrained_fields if ex_id in EXERCISES else ()
+    """Tick 'lock' for every control the exercise's rules keep at its starting value."""
+    kept = EXERCISES[ex_id].kept_fields if ex_id in EXERCISES else ()
     for name in FIELDS:
-        st.session_state[f"ws_lock_{name}"] = name in constrained
+        st.session_state[f"ws_lock_{name}"] = name in kept
         st.session_state[f"ws_hide_{name}"] = False
 
 
@@ -91,6 +91,12 @@ def builder() -> str:
         format_func=lambda x: tr(f"common.lang_{x}") if x else tr("workshop.link_lang_any"),
     )
     locked, hidden = _checkboxes()
+    blocked = (
+        [n for n in EXERCISES[exercise].must_change if n in locked | hidden] if exercise else []
+    )
+    if blocked:
+        names = ", ".join(field_label(n) for n in blocked)
+        st.warning(t("workshop.link_blocks", fields=names), icon=":material/block:")
     url = build_link(_base_url(), exercise, start, locked, hidden, lang or None)
     st.code(url, language=None, wrap_lines=True)
     st.link_button(t("workshop.link_try"), url, icon=":material/open_in_new:")

@@ -208,6 +208,14 @@ def test_suggest_locks_the_exercise_rules():
     assert "depth" not in pin.locked and {"activation", "lr", "seed"} <= pin.locked
 
 
+def test_builder_warns_when_a_lock_makes_the_exercise_unsolvable():
+    at = make_app(WORKSHOP)
+    at.selectbox(key="ws_link_exercise").set_value("explode_and_clip").run()
+    assert not warnings(at)
+    at.checkbox(key="ws_lock_clip").check().run()
+    assert "Gradient clipping" in warnings(at)
+
+
 @pytest.mark.parametrize(
     ("exercise", "start", "locked", "hidden"),
     [

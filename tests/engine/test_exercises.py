@@ -192,3 +192,14 @@ def test_first_signal_ratio_matches_autograd():
     want = float(grads[0].norm() / grads[cfg.depth - 1].norm())
     assert got == pytest.approx(want, rel=1e-4)
     assert math.isfinite(got) and got < 0.1  # sigmoid: already shrinking over 4 layers
+
+
+@pytest.mark.parametrize("ex_id", list(EXERCISES))
+def test_suggested_locks_leave_the_exercise_solvable(ex_id):
+    """A teacher who locks what the rules keep can still hand the exercise out: no reference
+    solution touches those fields, and every field the start breaks is changed by one."""
+    ex = EXERCISES[ex_id]
+    for changes in ex.solutions:
+        assert not set(changes) & set(ex.kept_fields), changes
+    for name in ex.must_change:
+        assert any(name in changes for changes in ex.solutions), name
