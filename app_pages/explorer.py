@@ -27,11 +27,17 @@ acts = acts_col.multiselect(
     t("explorer.pick"),
     list(ACTIVATIONS),
     key="ex_acts",
+    persist_state="session",
     max_selections=explorer_state.MAX_ACTS,
     format_func=lambda a: choice_label("activation", a, tr),
 )
 lo, hi = range_col.slider(
-    t("explorer.range"), *explorer_state.RANGE, key="ex_range", step=0.5, format="%g"
+    t("explorer.range"),
+    *explorer_state.RANGE,
+    key="ex_range",
+    step=0.5,
+    format="%g",
+    persist_state="session",
 )
 names = {a: choice_label("activation", a, tr) for a in acts}
 
@@ -58,9 +64,12 @@ init = init_col.selectbox(
     t("explorer.init"),
     explorer_state.INIT_CHOICES,
     key="ex_init",
+    persist_state="session",
     format_func=lambda i: choice_label("init", i, tr),
 )
-depth = depth_col.slider(t("explorer.depth"), *explorer_state.DEPTHS, key="ex_depth")
+depth = depth_col.slider(
+    t("explorer.depth"), *explorer_state.DEPTHS, key="ex_depth", persist_state="session"
+)
 explorer_state.write_url()
 
 if acts:

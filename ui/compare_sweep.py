@@ -59,6 +59,7 @@ def controls() -> tuple[tuple[str, ...], tuple[str, ...], int]:
             t("compare.sweep_activations"),
             list(ACTIVATIONS),
             key="cmp_sweep_acts",
+            persist_state="session",
             max_selections=4,
             format_func=lambda a: choice_label("activation", a, tr),
         )
@@ -66,6 +67,7 @@ def controls() -> tuple[tuple[str, ...], tuple[str, ...], int]:
             t("compare.sweep_inits"),
             [i for i in INITS if i not in ("zeros", "normal")],
             key="cmp_sweep_inits",
+            persist_state="session",
             max_selections=3,
             format_func=lambda i: choice_label("init", i, tr),
         )
@@ -73,6 +75,7 @@ def controls() -> tuple[tuple[str, ...], tuple[str, ...], int]:
             t("compare.sweep_steps"),
             STEPS,
             key="cmp_sweep_steps",
+            persist_state="session",
             format_func=lambda s: t("compare.when_init") if s == 0 else str(s),
         )
         submitted = go_col.form_submit_button(t("compare.sweep_run"), type="primary")
@@ -104,6 +107,7 @@ def section() -> None:
         t("compare.sweep_against"),
         ("ratio", "signal_ratio"),
         key="cmp_sweep_q",
+        persist_state="session",
         default="ratio",
         format_func=lambda q: t(f"compare.sweep_q_{q}"),
     )

@@ -106,6 +106,17 @@ def test_sweep_controls():
     assert text("en", "compare.sweep_empty") in texts(at)
 
 
+def test_sweep_after_training_draws_both_moments():
+    at = make_app(PAGE)
+    at.multiselect(key="cmp_sweep_acts").set_value(["relu"])
+    at.selectbox(key="cmp_sweep_steps").set_value(50)
+    at.button(key="FormSubmitter:cmp_sweep_form-Run sweep").click().run()
+    no_exception(at)
+    spec = at.get("vega_lite_chart")[-2].proto.spec
+    assert text("en", "compare.when_after", n=50) in spec
+    assert text("en", "compare.when_init") in spec
+
+
 # ---------------------------------------------------------------------------------------------
 # Pure charts
 

@@ -51,6 +51,15 @@ def test_controls_change_the_charts_and_the_url():
     assert text("en", "explorer.pick_one") in texts(at)
 
 
+def test_choices_survive_a_page_switch():
+    at = make_app(PAGE)
+    at.multiselect(key="ex_acts").set_value(["elu"]).run()
+    at.switch_page("app_pages/home.py").run()
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert at.multiselect(key="ex_acts").value == ["elu"]
+
+
 def test_a_link_sets_the_widgets_and_a_bad_one_is_named():
     at = make_app(PAGE, query={"acts": "tanh,softsign", "lo": "-2", "hi": "2", "depth": "7"})
     no_exception(at)
