@@ -148,6 +148,9 @@ def shot(page, name: str, full: bool = True) -> Path:
     _ensure_dir()
     path = SCREENSHOTS / f"{name}.png"
     viewport = page.viewport_size
+    page.evaluate(  # from the top, whatever a click scrolled into view
+        "() => document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"
+    )
     if full:
         height = page.evaluate(
             "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight"

@@ -9,6 +9,7 @@ import io
 import pytest
 from conftest import ROOT, open_app, shot, wait_idle
 
+from sim.presets import PRESETS
 from ui.i18n import text
 
 pytestmark = pytest.mark.browser
@@ -73,33 +74,35 @@ def test_home_start_opens_the_preset(page, server):
 
 
 def test_train_draws_and_changes_the_gradient_chart(page, server):
-    open_app(page, server, "playground", "lang=en&depth=8&seed=3")
+    """The README's picture too: a 10-layer sigmoid network losing its gradient, after a burst."""
+    open_app(page, server, "playground", "lang=en&preset=sigmoid_vanishing")
+    steps = PRESETS["sigmoid_vanishing"].steps
     grad_chart = page.locator(CHART).first
     before = grad_chart.screenshot()
     page.locator(".st-key-train button").click()
-    wait_for(page, lambda: metric(page, 0) == "200")
+    wait_for(page, lambda: metric(page, 0) == str(steps))
     no_exception(page)
     assert page.locator(CHART).count() >= 9
     after_burst = grad_chart.screenshot()
     assert after_burst != before, "the gradient chart did not change after a burst"
+    assert page.get_by_test_id("stAlert").filter(has_text="layer 1").count() >= 1  # vanishing
 
+    save_readme_picture(shot(page, "playground-after-burst"))
     page.locator(".st-key-step button").click()
-    wait_for(page, lambda: metric(page, 0) == "201")
+    wait_for(page, lambda: metric(page, 0) == str(steps + 1))
     assert grad_chart.screenshot() != after_burst, "the gradient chart did not change on Step"
     no_exception(page)
-    save_readme_picture(shot(page, "playground-after-burst-top", full=False))
-    shot(page, "playground-after-burst")
 
 
-def save_readme_picture(path) -> None:
-    """A small PNG of the Playground's top (title, buttons, diagnosis, first charts)."""
+def save_readme_picture(path, height: int = 1170) -> None:
+    """A small PNG of the Playground's top: title, buttons, diagnosis, the gradient charts."""
     from PIL import Image
 
-    with Image.open(path) as top:
-        small = top.resize((1000, int(top.height * 1000 / top.width)), Image.LANCZOS)
-        picture = small.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+    with Image.open(path) as full:
+        top = full.crop((0, 0, full.width, min(full.height, height)))
+        small = top.convert("RGB").resize((1000, int(top.height * 1000 / top.width)), Image.LANCZOS)
         buffer = io.BytesIO()
-        picture.save(buffer, format="PNG", optimize=True)
+        small.save(buffer, format="PNG", optimize=True)
     assert len(buffer.getvalue()) < README_MAX_BYTES
     README_PNG.parent.mkdir(exist_ok=True)
     README_PNG.write_bytes(buffer.getvalue())
