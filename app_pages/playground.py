@@ -11,45 +11,50 @@ from ui.training import run_burst
 from ui.wording import problems_text
 
 PREFIX = "pg_"
+ICON_DIAGNOSIS = ":material/stethoscope:"
 
-# --- state: the session's lab, a link's config, the controls ---------------------------------
+# One run at a time touches the lab: a rerun started while a burst still runs (fastReruns) waits
+# here until that burst has stopped at its next progress callback (see ui.lab).
 lab = state.get_lab()
-ok, read = guarded(state.read_url, lab)
-loaded, url_problems = read if ok else (False, [])
-if loaded:
-    actions.show_loaded(lab, PREFIX)
-pin = guarded(workshop_pin.apply, lab, PREFIX)[1] or workshop_pin.current()  # teacher links
-with st.sidebar:
-    actions.preset_picker(lab, PREFIX)
-cfg = config_controls(lab.cfg, prefix=PREFIX, locked=pin.locked, hidden=pin.hidden)
-ok, change = guarded(lab.adopt, cfg)
-if lab.sim is None:
-    guarded(lab.ensure_sim)
-state.write_url(lab)
+with lab.lock:
+    # --- state: the session's lab, a link's config, the controls -----------------------------
+    ok, read = guarded(state.read_url, lab)
+    loaded, url_problems = read if ok else (False, [])
+    if loaded:
+        actions.show_loaded(lab, PREFIX)
+    pin = guarded(workshop_pin.apply, lab, PREFIX)[1] or workshop_pin.current()  # teacher links
+    with st.sidebar:
+        actions.preset_picker(lab, PREFIX)
+    cfg = config_controls(lab.cfg, prefix=PREFIX, locked=pin.locked, hidden=pin.hidden)
+    ok, change = guarded(lab.adopt, cfg)
+    if lab.sim is None:
+        guarded(lab.ensure_sim)
+    state.write_url(lab)
 
-# --- page --------------------------------------------------------------------------------------
-st.title(t("playground.title"))
-st.caption(t("playground.intro"))
-if url_problems:
-    st.warning(t("common.url_notice", items=problems_text(url_problems)), icon=":material/link:")
-panels.notices(lab, change)
-workshop_panels.banner(lab, pin, current_lang())
-steps = actions.action_bar(lab)
-progress = st.empty()
-status, findings = st.container(), st.container()
-board = Board(lab.cache)
+    # --- page ----------------------------------------------------------------------------------
+    st.title(t("playground.title"))
+    st.caption(t("playground.intro"))
+    if url_problems:
+        notice = t("common.url_notice", items=problems_text(url_problems))
+        st.warning(notice, icon=":material/link:")
+    panels.notices(lab, change)
+    workshop_panels.banner(lab, pin, current_lang())
+    steps = actions.action_bar(lab)
+    progress = st.empty()
+    status, findings = st.container(), st.container()
+    board = Board(lab.cache)
 
-if steps and lab.sim is not None:
-    sim = lab.sim
-    result = run_burst(lab, steps, progress, live=lambda: board.draw_live(sim))
-    if result is not None and result.diverged:
-        st.rerun()  # redraw the buttons: a diverged network has nothing more to train
+    if steps and lab.sim is not None:
+        sim = lab.sim
+        result = run_burst(lab, steps, progress, live=lambda: board.draw_live(sim))
+        if result is not None and result.diverged:
+            st.rerun()  # redraw the buttons: a diverged network has nothing more to train
 
-with status:
-    panels.status(lab)
-with findings, st.expander(t("playground.diagnosis"), expanded=True, icon=":material/stethoscope:"):
-    panels.diagnosis(lab)
-if lab.sim is not None:
-    board.draw(lab.sim)
-with st.expander(t("playground.export"), icon=":material/download:"):
-    panels.export(lab)
+    with status:
+        panels.status(lab)
+    with findings, st.expander(t("playground.diagnosis"), expanded=True, icon=ICON_DIAGNOSIS):
+        panels.diagnosis(lab)
+    if lab.sim is not None:
+        board.draw(lab.sim)
+    with st.expander(t("playground.export"), icon=":material/download:"):
+        panels.export(lab)

@@ -43,7 +43,8 @@ def _load_preset(lab: Lab, prefix: str) -> None:
     if name not in PRESETS:
         return
     preset = PRESETS[name]
-    ok, _ = guarded(lab.load, preset.cfg)
+    with lab.lock:  # a burst of the previous run may still be stopping (see ui.lab)
+        ok, _ = guarded(lab.load, preset.cfg)
     if not ok:
         return
     show_loaded(lab, prefix)
@@ -77,7 +78,8 @@ def burst_sizes(lab: Lab) -> list[int]:
 
 
 def _reset(lab: Lab) -> None:
-    ok, _ = guarded(lab.load, lab.cfg)
+    with lab.lock:  # a burst of the previous run may still be stopping (see ui.lab)
+        ok, _ = guarded(lab.load, lab.cfg)
     if ok:
         lab.notices.append(("info", t("playground.reset_done")))
 

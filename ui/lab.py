@@ -3,10 +3,16 @@
 It is a plain object (no Streamlit here) that pages mutate by attribute. Attribute access is
 not a Streamlit yield point, so a rerun that interrupts a burst finds the Lab consistent: the
 Simulation flushes its history in `finally`, and `burst` below says how far the burst got.
+
+`lock`: with `runner.fastReruns` (on by default, forced on Community Cloud) a widget change
+starts the new run on a new thread *at once*; the old run keeps training until its next yield
+point (the burst's next progress callback). Whoever touches the Simulation holds the lock, so
+the new run waits for the old burst to stop instead of reading weights mid-step.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from sim.config import DEFAULT, FIELDS, Problem, RunConfig, problems
@@ -47,6 +53,7 @@ class Lab:
     url_written: dict[str, str] | None = None  # the config query we last put in the URL
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), shown once
     cache: dict = field(default_factory=dict)  # what pages derive from the current network
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # -- the network ---------------------------------------------------------------------------
     def ensure_sim(self) -> Simulation:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import streamlit as st
@@ -107,7 +108,7 @@ def export(lab: Lab) -> None:
     cols = st.columns(2)
     cols[0].download_button(
         t("playground.download_history"),
-        data=_csv_of(sim),
+        data=_csv_of(sim, lab.lock),
         file_name=f"gradient-lab-history-step{sim.step}.csv",
         mime="text/csv",
         key="download_history",
@@ -129,10 +130,12 @@ def export(lab: Lab) -> None:
     st.caption(t("playground.share"))
 
 
-def _csv_of(sim: Simulation):
+def _csv_of(sim: Simulation, lab_lock=None):
     """Deferred: the CSV is built only when the user clicks (on Streamlit's download thread)."""
+    lab_lock = lab_lock if lab_lock is not None else contextlib.nullcontext()
 
     def build() -> str:
-        return sim.history.to_csv(index=False)
+        with lab_lock:  # not while a burst of this session writes the history
+            return sim.history.to_csv(index=False)
 
     return build

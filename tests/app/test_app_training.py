@@ -99,3 +99,30 @@ def test_interrupted_burst_leaves_the_rest_for_continue():
     lab.end_burst(sim.burst(70))
     assert lab.remaining() == 0 and lab.continue_size(200) == 100
     assert isinstance(lab.burst, Burst) and not lab.burst.running
+
+
+def test_export_history_csv_and_config_json():
+    import json
+
+    from sim.codec import from_json
+    from ui.panels import _csv_of
+
+    at = make_app(PLAYGROUND, query={"depth": "4"})
+    at.selectbox(key="pg_burst").set_value(10).run()
+    at.button(key="train").click().run()
+    lab = lab_of(at)
+    csv = _csv_of(lab.sim)()
+    assert csv.splitlines()[0] == "step,layer,metric,value"
+    assert len(csv.splitlines()) == len(lab.sim.history) + 1
+    buttons = {b.proto.label for b in at.get("download_button")}
+    assert {"History (CSV)", "Settings (JSON)"} <= buttons
+    cfg, problems = from_json(json.dumps(lab.cfg.to_dict()))
+    assert cfg == lab.cfg and not problems
+
+
+def test_device_and_speed_are_shown():
+    at = make_app(PLAYGROUND)
+    at.selectbox(key="pg_burst").set_value(50).run()
+    at.button(key="train").click().run()
+    assert any("Device: cpu" in c.value for c in at.caption)
+    assert at.metric[3].value.endswith("steps/s")

@@ -130,3 +130,28 @@ def test_bad_link_opens_with_defaults_and_a_notice(page, server):
     assert notice.count() == 1 and "9000" in notice.inner_text()
     assert page.locator(".st-key-pg_depth input[type='range']").input_value() == "6"
     shot(page, "playground-bad-link")
+
+
+def test_a_change_mid_burst_stops_it_cleanly_and_continue_finishes_it(page, server):
+    """A hot control changed while a long burst runs: the burst stops at a step boundary, the
+    change applies in place, nothing is lost, and Continue runs the steps that were left."""
+    steps = 5000
+    open_app(page, server, "playground", "lang=en&seed=4")
+    page.locator(".st-key-pg_burst input").click()
+    page.get_by_role("option", name=str(steps), exact=True).click()
+    wait_for(page, lambda: f"Train {steps}" in page.locator(".st-key-train").inner_text())
+    page.locator(".st-key-train button").click()
+    page.get_by_test_id("stProgress").wait_for()  # the burst is running
+    dropout = page.locator(".st-key-pg_dropout input[type='range']")
+    dropout.focus()
+    page.keyboard.press("ArrowRight")  # dropout 0 -> 0.05: a hot field, applied in place
+    wait_for(page, lambda: page.get_by_test_id("stAlert").filter(has_text="paused").count() > 0)
+    no_exception(page)
+    stopped_at = int(metric(page, 0).replace(",", ""))
+    assert 0 < stopped_at < steps
+    assert "dropout=0.05" in page.url
+    shot(page, "playground-interrupted")
+
+    page.locator(".st-key-continue").get_by_role("button", name="Continue").click()
+    wait_for(page, lambda: metric(page, 0).replace(",", "") == str(steps))
+    no_exception(page)
