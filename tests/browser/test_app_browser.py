@@ -5,9 +5,10 @@ gradient chart, deep links, a bad link, and never an exception box. Screenshots 
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
-from conftest import ROOT, open_app, shot, wait_idle
+from conftest import ROOT, SCREENSHOTS, open_app, shot, wait_idle
 
 from sim.presets import PRESETS
 from ui.i18n import text
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 EXCEPTION = "[data-testid='stException']"
 CHART = "[data-testid='stMain'] [data-testid='stVegaLiteChart']"
-README_PNG = ROOT / "docs" / "playground.png"
+README_PNG = ROOT / "docs" / "playground.png"  # refreshed when missing or UPDATE_README_PNG=1
 README_MAX_BYTES = 300_000
 
 
@@ -104,8 +105,10 @@ def save_readme_picture(path, height: int = 1170) -> None:
         buffer = io.BytesIO()
         small.save(buffer, format="PNG", optimize=True)
     assert len(buffer.getvalue()) < README_MAX_BYTES
-    README_PNG.parent.mkdir(exist_ok=True)
-    README_PNG.write_bytes(buffer.getvalue())
+    (SCREENSHOTS / "playground-readme.png").write_bytes(buffer.getvalue())
+    if os.environ.get("UPDATE_README_PNG") == "1" or not README_PNG.exists():
+        README_PNG.parent.mkdir(exist_ok=True)
+        README_PNG.write_bytes(buffer.getvalue())  # a tracked file: only when asked
 
 
 def test_deep_link_restores_the_config(page, server):
