@@ -27,7 +27,7 @@ class RunConfig:
     depth: int = 6  # hidden layers; depth + 1 Linear layers in all
     width: int = 32  # units per hidden layer
     activation: str = "relu"  # sim.activations.ACTIVATIONS
-    init: str = "kaiming_normal"  # weight initialisation scheme (sim.model.INITS)
+    init: str = "kaiming_normal"  # weight initialisation scheme (INITS below)
     init_std: float = 0.1  # standard deviation for init="normal" only
     norm: str = "none"  # normalisation before the activation
     dropout: float = 0.0  # inverted dropout after each hidden activation (train mode only)
@@ -72,6 +72,18 @@ HOT_FIELDS = frozenset(
 # ---------------------------------------------------------------------------------------------
 # Published limits
 
+# Weight initialisation schemes (applied in sim.model.init_linear).
+INITS: tuple[str, ...] = (
+    "default",  # PyTorch's nn.Linear: U(+-1/sqrt(fan_in)) for weights and biases
+    "xavier_uniform",  # Glorot & Bengio 2010, eq. 16, times the activation's gain
+    "xavier_normal",
+    "kaiming_uniform",  # He et al. 2015: Var[w] = gain^2 / fan_in
+    "kaiming_normal",
+    "orthogonal",  # Saxe et al. 2014, times the gain
+    "normal",  # N(0, init_std^2): the knob for making a network explode or vanish
+    "zeros",  # every unit identical: a lesson in symmetry
+)
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -93,8 +105,6 @@ def _choices(name: str) -> tuple[str, ...]:
 
         return tuple(ACTIVATIONS)
     if name == "init":
-        from sim.model import INITS
-
         return INITS
     raise KeyError(name)
 

@@ -13,19 +13,7 @@ import torch
 from torch import nn
 
 from sim.activations import ACTIVATIONS, Activation
-from sim.config import RunConfig
-
-INITS: tuple[str, ...] = (
-    "default",  # PyTorch's nn.Linear: U(+-1/sqrt(fan_in)) for weights and biases
-    "xavier_uniform",  # Glorot & Bengio 2010, eq. 16, times the activation's gain
-    "xavier_normal",
-    "kaiming_uniform",  # He et al. 2015: Var[w] = gain^2 / fan_in
-    "kaiming_normal",
-    "orthogonal",  # Saxe et al. 2014, times the gain
-    "normal",  # N(0, init_std^2): the knob for making a network explode or vanish
-    "zeros",  # every unit identical: a lesson in symmetry
-)
-
+from sim.config import INITS, RunConfig  # noqa: F401  (INITS re-exported)
 
 # ---------------------------------------------------------------------------------------------
 # Modules
