@@ -6,8 +6,9 @@
     sim.findings()                   # language-free diagnosis
 
 Per-layer numbers of recorded steps are stacked on the device and reach the host once per
-burst or progress callback (`_flush`); an unrecorded step costs one extra sync, the divergence
-check, which must happen before the optimiser applies a non-finite gradient.
+burst or progress callback (`_flush`); every step costs one sync, the divergence check, which
+must happen before the optimiser applies a non-finite gradient, and the step's scalars (loss,
+correct predictions, total gradient norm) ride along in that one transfer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from sim import diagnosis
 from sim.activations import ACTIVATIONS
@@ -27,10 +29,11 @@ from sim.config import HOT_FIELDS, RunConfig, step_cost, test_size
 from sim.data import make_data
 from sim.device import DeviceChoice, resolve
 from sim.history import LAYER_METRICS, History
-from sim.model import MLP, build_model
+from sim.model import MLP, SeededDropout, build_model
 from sim.probes import Probe
 
 DEFAULT_STATS_EVERY = 10  # per-layer statistics every 10th step, and first and last of a burst
+_MODE_DEPENDENT = (nn.modules.batchnorm._BatchNorm, nn.Dropout, SeededDropout)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,13 @@ class Simulation:
         self._pos = 0
 
         self.optimizer = make_optimizer(cfg, self.model.parameters())
+        # The model's structure never changes: walk its module tree once, not every step.
+        self._params = list(self.model.parameters())
+        self._weights = [lin.weight for lin in self.model.linears]
+        self._before: list[torch.Tensor] | None = None  # weights before a recorded step
+        # Only BatchNorm and dropout act differently in eval mode: _evaluate flips just these,
+        # sparing model.eval() and model.train() a walk over every module per recorded step.
+        self._moded = [m for m in self.model.modules() if isinstance(m, _MODE_DEPENDENT)]
         self.activation = ACTIVATIONS[cfg.activation]
         self.probe = Probe(self.model, self.activation)
         self._history = History(len(self.model.linears))
@@ -178,6 +188,7 @@ class Simulation:
                         break
         finally:
             self._flush()  # also when a caller's exception (e.g. a rerun) cuts the burst short
+            self._before = None  # a copy of every weight: held during a burst only
         seconds = time.perf_counter() - start
         if fail is not None:
             self.divergence = BurstResult(done, seconds, True, **fail)
@@ -201,7 +212,8 @@ class Simulation:
     def _train_step(self, record: bool) -> dict | None:
         model = self.model
         x, y = self._next_batch()
-        model.train()
+        if not model.training:  # model.train() walks every module: only when needed
+            model.train()
         self.optimizer.zero_grad(set_to_none=True)
         if record:
             with self.probe.capture():
@@ -213,64 +225,79 @@ class Simulation:
             loss = loss_fn(self.task, out, y)
             loss.backward()
 
-        weights = [lin.weight for lin in model.linears]
-        params = [p for p in model.parameters() if p.grad is not None]
-        norms = torch._foreach_norm([p.grad for p in params])  # one fused pass, on the device
+        params = [p for p in self._params if p.grad is not None]
+        grads = [p.grad for p in params]
+        norms = torch._foreach_norm(grads)  # one fused call, on the device
         total = torch.linalg.vector_norm(torch.stack(norms))
+        # Every per-step scalar in one small tensor, so the one sync below brings them all.
+        scalars = [loss.detach(), total]
+        if self.task == "classification":
+            scalars.append((out.detach().argmax(1) == y).sum())  # correct predictions
+        if self.cfg.clip == "value":
+            scalars.append(torch.stack(torch._foreach_norm(grads, math.inf)).max())  # max |g|
         # note: a CPU-GPU sync point, once per step: a non-finite step must not be applied
-        if not bool(torch.isfinite(loss) & torch.isfinite(total)):
+        host = torch.stack(scalars).tolist()
+        loss_value, total_value = host[0], host[1]
+        if not (math.isfinite(loss_value) and math.isfinite(total_value)):
             return self._locate_divergence(x, loss)
 
-        clipped = self._clip(params, total)
-        if self.task == "classification":
-            acc = (out.detach().argmax(1) == y).float().mean()
-        else:
-            acc = self._nan
+        clipped = self._clip(grads, total, host[-1] if self.cfg.clip == "value" else total_value)
+        acc = host[2] / len(y) if self.task == "classification" else math.nan
         self.step += 1
         self._pending["step_steps"].append(self.step)
-        self._pending["step_values"].append(torch.stack([loss.detach(), acc, total, clipped]))
+        self._pending["step_values"].append((loss_value, acc, total_value, clipped))
         if not record:
             self.optimizer.step()
             return None
 
+        weights = self._weights
         ids = {id(p): i for i, p in enumerate(params)}
         grad_norm = torch.stack([norms[ids[id(w)]] for w in weights])  # before clipping
-        before = [w.detach().clone() for w in weights]
-        weight_norm = torch.stack(torch._foreach_norm(before))
+        if self._before is None:
+            self._before = [torch.empty_like(w) for w in weights]
+        before = self._before
+        with torch.no_grad():  # fused calls: one each for every layer's copy, norm, difference
+            torch._foreach_copy_(before, weights)
+            weight_norm = torch.stack(torch._foreach_norm(before))
         probe_stats = self.probe.layer_stats(self.device)
         test = self._evaluate()
         self.optimizer.step()
         with torch.no_grad():
-            delta = torch._foreach_sub([w.detach() for w in weights], before)
-            update_ratio = torch.stack(torch._foreach_norm(delta)) / weight_norm
+            torch._foreach_sub_(before, weights)  # in place: now -(W_after - W_before)
+            update_ratio = torch.stack(torch._foreach_norm(before)) / weight_norm
         layer = torch.cat([torch.stack([grad_norm, weight_norm, update_ratio]), probe_stats])
         self._pending["rec_steps"].append(self.step)
         self._pending["rec_layers"].append(layer)
         self._pending["rec_scalars"].append(test)
         return None
 
-    def _clip(self, params: list[torch.Tensor], total: torch.Tensor) -> torch.Tensor:
-        """Clip in place as torch.nn.utils does; return 1.0 where clipping changed a gradient."""
+    def _clip(self, grads: list[torch.Tensor], total: torch.Tensor, measured: float) -> float:
+        """Clip in place as torch.nn.utils does; return 1.0 where clipping changed a gradient.
+        `measured` is the host copy of the total norm (clip="norm") or of max |g| ("value")."""
         cfg = self.cfg
-        grads = [p.grad for p in params]
+        # The device compares in float32: so does the host, for the same verdict.
+        limit = float(np.float32(cfg.clip_value))
         if cfg.clip == "norm":
             # Pascanu et al. 2013, Alg. 1; same coefficient as clip_grad_norm_
             coef = torch.clamp(cfg.clip_value / (total + 1e-6), max=1.0)
             torch._foreach_mul_(grads, coef)
-            return (total > cfg.clip_value).float()
+            return float(measured > limit)
         if cfg.clip == "value":
-            biggest = torch.stack(torch._foreach_norm(grads, math.inf)).max()
             torch._foreach_clamp_min_(grads, -cfg.clip_value)
             torch._foreach_clamp_max_(grads, cfg.clip_value)
-            return (biggest > cfg.clip_value).float()
-        return torch.zeros((), device=self.device)
+            return float(measured > limit)
+        return 0.0
 
     @torch.no_grad()
     def _evaluate(self) -> torch.Tensor:
         """(test_loss, test_acc) on the held-out set, eval mode, at the weights before the step."""
-        self.model.eval()
-        out = self.model(self.test_x)
-        self.model.train()
+        for m in self._moded:
+            m.training = False
+        try:
+            out = self.model(self.test_x)
+        finally:
+            for m in self._moded:
+                m.training = True
         loss = loss_fn(self.task, out, self.test_y)
         if self.task == "classification":
             acc = (out.argmax(1) == self.test_y).float().mean()
@@ -320,8 +347,8 @@ class Simulation:
         if not p["step_steps"]:
             return
         n_layers = len(self.model.linears)
-        # note: a CPU-GPU sync point, once per flush, for every number of the flushed steps
-        step_values = torch.stack(p["step_values"]).cpu().numpy()
+        step_values = np.asarray(p["step_values"], np.float32)  # already on the host
+        # note: a CPU-GPU sync point, once per flush, for every per-layer number flushed
         if p["rec_steps"]:
             rec_layers = torch.stack(p["rec_layers"]).cpu().numpy()
             rec_scalars = torch.stack(p["rec_scalars"]).cpu().numpy()

@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from sim.activations import ACTIVATIONS
 from sim.config import RunConfig, train_size
 from sim.history import LAYER_METRICS
+from sim.probes import IMMEDIATE_MIN
 from sim.trainer import Simulation
 
 FUNCTIONAL = {
@@ -215,6 +216,26 @@ def test_deep_sigmoid_tiny_gradients():
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_every_activation(name):
     check_step(SMALL.replace(depth=3, width=12, activation=name, init="xavier_normal"), 1)
+
+
+@pytest.mark.parametrize("name", ["relu", "sigmoid", "hardtanh", "gelu", "identity"])
+def test_wide_layers_reduced_in_their_hook(name):
+    # 160 samples x 128 units: each layer's statistics are reduced in its forward hook
+    cfg = SMALL.replace(depth=3, width=128, activation=name, init="xavier_normal")
+    assert train_size(cfg) * cfg.width >= IMMEDIATE_MIN
+    check_step(cfg, 1)
+    check_step(cfg.replace(norm="batchnorm", residual=True), 1)
+
+
+@pytest.mark.parametrize("width", [12, 128])
+def test_generic_flat_region_path_agrees(width):
+    # an activation whose flat region has another shape falls back to Activation.in_flat
+    cfg = SMALL.replace(depth=3, width=width, activation="sigmoid", init="default")
+    fast, generic = (Simulation(cfg.replace(device="cpu"), stats_every=1) for _ in range(2))
+    generic.probe._margin = None
+    fast.burst(3)
+    generic.burst(3)
+    np.testing.assert_array_equal(fast.records.rec_layers, generic.records.rec_layers)
 
 
 @pytest.mark.parametrize(
