@@ -56,6 +56,10 @@ def parse(params: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
                 )
     if ("lo" in params or "hi" in params) and ends[0] < ends[1]:
         values["ex_range"] = (ends[0], ends[1])
+    elif "lo" in params or "hi" in params:  # each end in range, but the interval is empty
+        name = "lo" if "lo" in params else "hi"
+        limits = (RANGE[0], ends[1]) if name == "lo" else (ends[0], RANGE[1])
+        found.append(_out_of(name, params[name], limits))
     if "init" in params:
         if params["init"] in INIT_CHOICES:
             values["ex_init"] = params["init"]

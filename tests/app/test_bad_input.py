@@ -285,11 +285,6 @@ def test_explorer_any_link(params):
         assert NOTICE in words and field_label(key, EN) in words, (key, query, words)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/explorer_state.parse drops lo >= hi (each in range) without a Problem; "
-    "fix: report Problem('lo', 'range', ...) when ends[0] >= ends[1]",
-)
 def test_explorer_inverted_range_is_named():
     values, found = explorer_state.parse({"lo": "7"})  # 7 .. the default 6: dropped
     assert "ex_range" not in values
