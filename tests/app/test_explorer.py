@@ -76,8 +76,9 @@ def test_a_link_sets_the_widgets_and_a_bad_one_is_named():
 
 def test_parse_keeps_good_values_and_reports_bad_ones():
     values, found = explorer_state.parse({"acts": "relu,RELU,nope", "lo": "5", "hi": "1"})
-    assert values == {"ex_acts": ["relu"]}  # lo >= hi: the range is left alone
-    assert [p.field for p in found] == ["acts"]
+    assert values == {"ex_acts": ["relu"]}  # lo >= hi: the range is left alone, and named
+    assert [p.field for p in found] == ["acts", "lo"]
+
     values, found = explorer_state.parse({"lo": "nan", "hi": "3"})
     assert values == {"ex_range": (-6.0, 3.0)} and found[0].field == "lo"
 
