@@ -63,14 +63,16 @@ class History:
         self.rec_steps = np.concatenate([self.rec_steps, rec_steps])
         self.rec_layers = np.concatenate([self.rec_layers, rec_layers])
         self.rec_scalars = np.concatenate([self.rec_scalars, rec_scalars])
-        self.step_steps, (self.step_values,), cut = _thin(
-            self.step_steps, self.step_values, cap=MAX_STEPS
-        )
-        self._note_thinned(cut)
-        self.rec_steps, (self.rec_layers, self.rec_scalars), cut = _thin(
-            self.rec_steps, self.rec_layers, self.rec_scalars, cap=MAX_RECORDS
-        )
-        self._note_thinned(cut)
+        while len(self.step_steps) > MAX_STEPS:  # one big flush may need several halvings
+            self.step_steps, (self.step_values,), cut = _thin(
+                self.step_steps, self.step_values, cap=MAX_STEPS
+            )
+            self._note_thinned(cut)
+        while len(self.rec_steps) > MAX_RECORDS:
+            self.rec_steps, (self.rec_layers, self.rec_scalars), cut = _thin(
+                self.rec_steps, self.rec_layers, self.rec_scalars, cap=MAX_RECORDS
+            )
+            self._note_thinned(cut)
         self._frame = None
 
     def _note_thinned(self, cut: int | None) -> None:

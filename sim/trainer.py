@@ -32,6 +32,7 @@ from sim.history import LAYER_METRICS, History
 from sim.model import MLP, SeededDropout, build_model
 from sim.probes import Probe
 
+FLUSH_RECORDS = 1024  # recorded steps held on the device before a flush, callback or not
 DEFAULT_STATS_EVERY = 10  # per-layer statistics every 10th step, and first and last of a burst
 _MODE_DEPENDENT = (nn.modules.batchnorm._BatchNorm, nn.Dropout, SeededDropout)
 
@@ -179,6 +180,8 @@ class Simulation:
                 if fail is not None:
                     break
                 done += 1
+                if len(self._pending["rec_steps"]) >= FLUSH_RECORDS:  # bound device memory
+                    self._flush()
                 if on_progress is not None and (done % every == 0) and done < n:
                     self._flush()
                     elapsed = time.perf_counter() - start

@@ -49,11 +49,6 @@ def test_20000_steps_of_64_layers_stay_under_32_mb(chunk):
     assert list(history.rec_steps[-100:]) == list(range(19_901, 20_001))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="History.extend thins once per call, to 3/4: one flush of 20,000 recorded steps "
-    "(burst(20000) with stats_every=1 and no progress callback) keeps 15,000",
-)
 def test_one_huge_flush_is_still_bounded():
     history, rng = History(N_LAYERS), np.random.default_rng(0)
     feed(history, 1, 20_000, rng)
