@@ -29,7 +29,7 @@ class Activation:
     flat: tuple[tuple[float, float], ...]  # open intervals (lo, hi) of the flat region
     gain: float  # std multiplier for Kaiming/Xavier init that keeps signal level
     bounded: bool  # |f(x)| bounded
-    zero_centred: bool  # f(0) = 0 and takes both signs
+    zero_centred: bool  # f(0) = 0 and outputs spread on both sides (not ReLU-like, >= ~0)
     dead: bool  # flat region has f' == 0 exactly: units there can die
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:

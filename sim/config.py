@@ -139,9 +139,15 @@ BUDGET = 8.0e10  # depth * width^2 * batch * steps in one burst: <= ~12 s measur
 MIN_BURST = 10  # a config must afford at least this many steps in one burst
 
 
+# Each layer also costs a fixed ~50 us a step (kernel launches, Python, statistics) whatever its
+# size: a floor on the per-layer term keeps, say, depth 64 x width 8 x batch 1 from being
+# granted millions of steps.
+LAYER_FLOOR = 3.0e5
+
+
 def step_cost(cfg: RunConfig) -> float:
     batch = min(cfg.batch_size, train_size(cfg))
-    return float(cfg.depth) * float(max(cfg.width, 8)) ** 2 * float(batch)
+    return float(cfg.depth) * max(float(max(cfg.width, 8)) ** 2 * float(batch), LAYER_FLOOR)
 
 
 def max_burst_steps(cfg: RunConfig) -> int:
