@@ -55,6 +55,18 @@ MAX_BURSTS = 20
 STEP_VALUE = "[data-testid='stMetricValue']"
 EXCEPTION = "[data-testid='stException']"
 TRAIN = ".st-key-train button"
+STEP = ".st-key-step button"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every learner does: open the Playground with `query`, click `button` `bursts` times."""
+
+    bursts: int = 3
+    query: str = ""  # extra URL query for the Playground, e.g. "depth=16&width=512"
+    button: str = TRAIN  # TRAIN (the burst size shown on it) or STEP (one step)
+
+
 QUEUED_TEXT = "The server is busy"  # common.queued (en)
 
 
@@ -83,7 +95,9 @@ class Server:
     log: Path
 
 
-def start_server(log: Path, app_dir: Path = ROOT, start_timeout_s: float = 90) -> Server:
+def start_server(
+    log: Path, app_dir: Path = ROOT, extra: tuple[str, ...] = (), start_timeout_s: float = 90
+) -> Server:
     port = HELPERS._free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
@@ -92,6 +106,7 @@ def start_server(log: Path, app_dir: Path = ROOT, start_timeout_s: float = 90) -
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        *extra,
     ]  # fmt: skip
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT)
@@ -216,8 +231,10 @@ async def current_step(page) -> int | None:
     return int(digits) if digits else None
 
 
-async def burst_size(page) -> int:
-    label = await page.locator(TRAIN).inner_text()
+async def burst_size(page, button: str) -> int:
+    if button == STEP:
+        return 1
+    label = await page.locator(button).inner_text()
     digits = re.findall(r"\d[\d,]*", label)
     return int(digits[-1].replace(",", "")) if digits else 0
 
@@ -236,7 +253,7 @@ async def watch_queued(page, result: SessionResult, done: asyncio.Event) -> None
 
 
 async def learner(
-    browser, url: str, index: int, bursts: int, go: asyncio.Event, opened, timeout_s: float
+    browser, url: str, index: int, plan: Plan, go: asyncio.Event, opened, timeout_s: float
 ) -> SessionResult:
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -246,21 +263,21 @@ async def learner(
         page = await context.new_page()
         page.set_default_timeout(timeout_s * 1000)
         start = time.perf_counter()
-        await page.goto(f"{url}/playground?lang=en")
+        await page.goto(f"{url}/playground?lang=en{'&' + plan.query if plan.query else ''}")
         await page.wait_for_selector("[data-testid='stMain'] h1")
         await page.wait_for_selector(IDLE, state="attached")
-        await page.wait_for_selector(TRAIN)
+        await page.wait_for_selector(plan.button)
         result.open_s = time.perf_counter() - start
         opened()
         await go.wait()  # every session starts training at the same moment
-        for _ in range(bursts):
+        for _ in range(plan.bursts):
             before = await current_step(page) or 0
-            expected = before + await burst_size(page)
+            expected = before + await burst_size(page, plan.button)
             done = asyncio.Event()
             watcher = asyncio.create_task(watch_queued(page, result, done))
             start = time.perf_counter()
             try:
-                await page.locator(TRAIN).click()
+                await page.locator(plan.button).click()
                 await page.wait_for_function(
                     """([sel, idle, n]) => {
                         const e = document.querySelector(sel);
@@ -338,7 +355,7 @@ def niced_chromium(folder: Path) -> str:
 async def drive(
     urls: list[str],
     n: int,
-    bursts: int,
+    plan: Plan,
     timeout_s: float,
     deadline_s: float,
     on_go=lambda: None,
@@ -359,7 +376,7 @@ async def drive(
 
             tasks = [
                 asyncio.create_task(
-                    learner(browser, urls[i % len(urls)], i, bursts, go, opened, timeout_s)
+                    learner(browser, urls[i % len(urls)], i, plan, go, opened, timeout_s)
                 )  # session i sticks to replica i mod R, as a sticky load balancer would
                 for i in range(n)
             ]
@@ -376,7 +393,7 @@ async def drive(
 
 def run_round(
     n: int,
-    bursts: int,
+    plan: Plan,
     timeout_s: float,
     deadline_s: float,
     log_dir: Path,
@@ -405,7 +422,7 @@ def run_round(
             )
 
         urls = [s.url for s in servers]
-        results, lost = asyncio.run(drive(urls, n, bursts, timeout_s, deadline_s, mark, chromium))
+        results, lost = asyncio.run(drive(urls, n, plan, timeout_s, deadline_s, mark, chromium))
         if not marks:  # no session opened: the whole round counts
             marks.update(t=time.perf_counter(), server=0.0, browser=0.0, machine=busy_cpu())
         wall = time.perf_counter() - marks["t"]
@@ -422,7 +439,7 @@ def run_round(
     errors += [f"server log: {line}" for log in logs for line in _server_tracebacks(log)]
     return RoundResult(
         n,
-        bursts,
+        plan.bursts,
         len(times),
         percentile(times, 50),
         percentile(times, 95),
@@ -440,6 +457,52 @@ def run_round(
         machine_cpu,
         replicas,
     )
+
+
+SESSION_TTL_S = 5  # the churn check's server.disconnectedSessionTTL (Streamlit's default: 120)
+
+
+def churn(
+    n: int,
+    rounds: int,
+    plan: Plan,
+    timeout_s: float,
+    log_dir: Path,
+    chromium: str = CHROMIUM,
+    app_dir: Path = ROOT,
+) -> list[tuple[float, float]]:
+    """Leak check: (peak, settled) server memory in MB per round of N sessions that open the
+    Playground, train and leave. Streamlit keeps a disconnected session for
+    server.disconnectedSessionTTL and drops expired ones when another session disconnects, so
+    after each round a short-lived sweeper session comes and goes before the reading."""
+    log = log_dir / f"churn_server_{n}.log"
+    extra = ("--server.disconnectedSessionTTL", str(SESSION_TTL_S))
+    server = start_server(log, app_dir, extra)
+    pids, out = [server.proc.pid], []
+    try:
+        time.sleep(1.0)
+        print(f"  server after start-up: {tree_rss(pids) / 2**20:.0f} MB", flush=True)
+        for r in range(rounds):
+            sampler = Sampler(pids)
+            sampler.start()
+            results, lost = asyncio.run(
+                drive([server.url], n, plan, timeout_s, 600, chromium=chromium)
+            )
+            sampler.stop()
+            errors = [e for res in results for e in res.errors] + ["lost"] * lost
+            time.sleep(SESSION_TTL_S + 2)
+            asyncio.run(drive([server.url], 1, Plan(0), timeout_s, 120, chromium=chromium))
+            time.sleep(3)
+            settled = tree_rss(pids) / 2**20
+            out.append((sampler.peak / 2**20, settled))
+            print(
+                f"  round {r + 1}: peak {sampler.peak / 2**20:.0f} MB with {n} sessions, "
+                f"{settled:.0f} MB once they expired; errors {len(errors)}",
+                flush=True,
+            )
+    finally:
+        stop_server(server.proc)
+    return out
 
 
 def _server_tracebacks(log: Path) -> list[str]:
@@ -530,6 +593,15 @@ def main(argv: list[str] | None = None) -> int:
         help="server processes on this machine, each session sticking to one (a sticky load "
         "balancer); memory and CPU figures are their sums",
     )
+    parser.add_argument("--query", default="", help="extra Playground URL query, e.g. depth=12")
+    parser.add_argument(
+        "--churn",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="instead: a leak check. ROUNDS times, N sessions open a network (--query), take one "
+        "step and leave; the server's memory is read once their sessions have expired",
+    )
     parser.add_argument(
         "--app-dir", type=Path, default=ROOT, help="serve this checkout (to compare a change)"
     )
@@ -550,13 +622,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--app-dir: no streamlit_app.py in {app_dir}")
     browser = "at nice 19" if args.nice_browser else "at normal priority"
     print(f"serving {app_dir} from {args.replicas} process(es); browser {browser}")
+    if args.churn:
+        plan = Plan(1, args.query, STEP)
+        for n in args.sessions:
+            print(f"churn: {args.churn} rounds of {n} sessions ({args.query or 'defaults'})")
+            churn(n, args.churn, plan, args.timeout, args.logs, chromium, app_dir)
+        return 0
     rounds = []
     for n in args.sessions:
         print(f"N={n}: {n} session(s) x {args.bursts} burst(s) ...", flush=True)
         rounds.append(
             run_round(
                 n,
-                args.bursts,
+                Plan(args.bursts, args.query),
                 args.timeout,
                 args.deadline,
                 args.logs,
