@@ -9,6 +9,7 @@ working page, and a notice that names what was ignored.
    - Compare: the FIELDS, `runs` and `r2_`..`r4_` + a field (ui.compare_lab);
    - the Activation explorer: `acts`, `lo`, `hi`, `init`, `depth` (ui.explorer_state);
    - the Workshop and Home screens read only `lang` (the frame), and must shrug off the rest.
+   A value echoed in a notice must read as text, not as markdown (a link or an image).
 2. Edges allowed by the limits: width 2, depth 1; 20 samples with batch size 1 (and BatchNorm's
    refusal of it); a preset that diverges to NaN.
 3. A Reset (or any rerun) that interrupts a burst: the slot is freed, the network and its
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 
 import pytest
@@ -255,21 +257,6 @@ def explorer_ignored(params: dict[str, str], at) -> list[str]:
     return out
 
 
-def inverted_range(params: dict[str, str]) -> bool:
-    """lo >= hi, each fine alone: the one case the explorer drops without a word (see below)."""
-    ends = list(explorer_state.DEFAULTS["ex_range"])
-    for i, name in enumerate(("lo", "hi")):
-        if name in params:
-            try:
-                x = float(params[name])
-            except ValueError:
-                return False
-            if not (math.isfinite(x) and explorer_state.RANGE[0] <= x <= explorer_state.RANGE[1]):
-                return False
-            ends[i] = x
-    return ("lo" in params or "hi" in params) and ends[0] >= ends[1]
-
-
 @settings(APP_SETTINGS, max_examples=5)  # a valid depth or function list measures the engine
 @given(st.dictionaries(st.sampled_from(EXPLORER_KEYS), VALUE, min_size=1, max_size=3))
 @example({"lo": "nan", "hi": "1e309", "depth": "-inf"})
@@ -279,16 +266,18 @@ def test_explorer_any_link(params):
     no_exception(at)
     assert at.title[0].value == EN("explorer.title")
     query, words = as_query(params), warnings(at)
-    if inverted_range(query):
-        return  # known gap, pinned by test_explorer_inverted_range_is_named
     for key in explorer_ignored(query, at):
-        assert NOTICE in words and field_label(key, EN) in words, (key, query, words)
+        # lo and hi make one interval: an empty one is named by either end
+        names = ("lo", "hi") if key in ("lo", "hi") else (key,)
+        assert NOTICE in words, (key, query, words)
+        assert any(field_label(n, EN) in words for n in names), (key, query, words)
 
 
-def test_explorer_inverted_range_is_named():
-    values, found = explorer_state.parse({"lo": "7"})  # 7 .. the default 6: dropped
+@pytest.mark.parametrize("query", [{"lo": "7"}, {"hi": "-7"}, {"lo": "3", "hi": "2"}])
+def test_explorer_empty_range_is_named(query):
+    values, found = explorer_state.parse(query)  # each end in range, the interval empty
     assert "ex_range" not in values
-    assert found
+    assert found and {p.field for p in found} <= {"lo", "hi"}
 
 
 @settings(APP_SETTINGS, max_examples=8)
@@ -303,6 +292,38 @@ def test_other_screens_shrug_off_any_query(page, params):
     seen = as_query(params).get("lang")
     if seen is not None and seen.strip().lower() not in LANGS:
         assert NOTICE in warnings(at) and "Language" in warnings(at)
+
+
+MD_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)")  # [text](url) or ![alt](url)
+
+
+def live_markdown_links(text: str) -> list[str]:
+    """Links and images that Streamlit's markdown would render in `text` (code spans and
+    backslash-escaped characters do not count)."""
+    plain = re.sub(r"(`+)[^`]*?\1", "", text)
+    plain = re.sub(r"\\.", "", plain)
+    return MD_LINK.findall(plain)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ui/wording.problem_text echoes a rejected URL value into st.warning's markdown, so "
+    "a link can put an image (fetched by the browser: checked in Chromium) or a clickable "
+    "link into the notice; fix: escape markdown in the echoed value",
+)
+def test_a_url_value_is_shown_as_text_not_markdown():
+    at = make_app(
+        PLAYGROUND,
+        query={"activation": "![x](http://127.0.0.1:9/x.png)", "dataset": "[click](https://a.b)"},
+    )
+    words = warnings(at)
+    assert NOTICE in words
+    assert not live_markdown_links(words), words
+
+
+def test_the_markdown_check_sees_escapes():
+    assert live_markdown_links("a ![x](http://h/x.png) b [c](https://d)")
+    assert not live_markdown_links(r"a !\[x\](http://h/x.png) `[c](https://d)`")
 
 
 # ---------------------------------------------------------------------------------------------
