@@ -263,9 +263,15 @@ def test_viewers_see_no_error_details_and_no_developer_menu(config):
 def test_no_upload_surface_and_nothing_else_served(config):
     server = config["server"]
     assert 0 < server.get("maxUploadSize", 200) <= 1
+    assert 0 < server.get("maxMessageSize", 200) <= 50
     assert not server.get("enableStaticServing", False)
     assert not server.get("enableAgentApi", False)
-    assert not server.get("runOnSave", False)
+    assert server.get("runOnSave") is False
+
+
+def test_no_usage_statistics_and_no_magic(config):
+    assert config["browser"].get("gatherUsageStats") is False
+    assert config["runner"].get("magicEnabled") is False
 
 
 def test_every_setting_is_one_this_streamlit_knows(config):
