@@ -27,10 +27,18 @@ def choice_label(field: str, value: str, tr=t) -> str:
     return tr(key) if has(key) else str(value)
 
 
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md_escape(text: object) -> str:
+    """A value from a URL shown in a notice: as text, never as markdown (no links, no images)."""
+    return "".join("\\" + c if c in _MARKDOWN else c for c in str(text))
+
+
 def problem_text(p: Problem, tr=t) -> str:
     params = dict(p.params)
     params["field"] = field_label(p.field, tr)
-    params.setdefault("value", "")
+    params["value"] = md_escape(params.get("value", ""))
     if p.code == "type":
         type_key = f"config.type_{params.get('type', 'str')}"
         params["type"] = tr(type_key) if has(type_key) else str(params.get("type", ""))

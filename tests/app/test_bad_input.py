@@ -305,12 +305,6 @@ def live_markdown_links(text: str) -> list[str]:
     return MD_LINK.findall(plain)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/wording.problem_text echoes a rejected URL value into st.warning's markdown, so "
-    "a link can put an image (fetched by the browser: checked in Chromium) or a clickable "
-    "link into the notice; fix: escape markdown in the echoed value",
-)
 def test_a_url_value_is_shown_as_text_not_markdown():
     at = make_app(
         PLAYGROUND,
