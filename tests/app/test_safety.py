@@ -283,4 +283,4 @@ def test_every_setting_is_one_this_streamlit_knows(config):
     assert "server.enableXsrfProtection" in names
     unknown = [n for n in names if n not in known]
     assert not unknown, unknown
-    assert "server.allowedHosts" in known  # what docs/README-hosting.md tells self-hosters to set
+    assert "server.allowedHosts" in known  # what the README tells self-hosters to set
