@@ -37,3 +37,34 @@ def test_slot_released_when_body_raises():
 
 def test_threads_per_burst_never_zero():
     assert threads_per_burst(1000) == 1
+
+
+def test_waiters_are_served_in_arrival_order():
+    slots = TrainingSlots(1)
+    order, started = [], []
+    gate = threading.Event()
+
+    def first():
+        with slots.hold():
+            gate.wait(5)
+
+    def later(i):
+        with slots.hold(on_queued=lambda n: started.append(i), poll_s=0.01):
+            order.append(i)
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    while slots.running == 0:
+        time.sleep(0.001)
+    waiters = []
+    for i in range(5):
+        t = threading.Thread(target=later, args=(i,))
+        t.start()
+        waiters.append(t)
+        while len(started) <= i:  # each waiter queued before the next arrives
+            time.sleep(0.001)
+    gate.set()
+    for t in [holder, *waiters]:
+        t.join(5)
+    assert order == [0, 1, 2, 3, 4]
+    assert slots.running == 0 and slots.waiting == 0
