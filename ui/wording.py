@@ -27,7 +27,7 @@ def choice_label(field: str, value: str, tr=t) -> str:
     return tr(key) if has(key) else str(value)
 
 
-_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+_MARKDOWN = set("\\`[]()!<>$|")  # what makes links, images, code, HTML, maths or tables
 
 
 def md_escape(text: object) -> str:
