@@ -99,15 +99,7 @@ def start_server(
     log: Path, app_dir: Path = ROOT, extra: tuple[str, ...] = (), start_timeout_s: float = 90
 ) -> Server:
     port = HELPERS._free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-        *extra,
-    ]  # fmt: skip
+    cmd = HELPERS.serve_command(port, *extra)
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -60,18 +60,24 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    """Base URL of `streamlit run streamlit_app.py` on a free loopback port."""
-    port = _free_port()
-    cmd = [
+def serve_command(port: int, *extra: str) -> list[str]:
+    """`streamlit run` on loopback, as the browser suite and the benchmarks start it."""
+    return [
         sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        *extra,
     ]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """Base URL of `streamlit run streamlit_app.py` on a free loopback port."""
+    port = _free_port()
+    cmd = serve_command(port)
     _ensure_dir()
     with open(SCREENSHOTS / "server.log", "w") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
