@@ -29,6 +29,8 @@ def widget(page, key: str):
 def is_locked(page, key: str) -> bool:
     """Streamlit marks a disabled widget's label, and its input refuses focus and typing."""
     box = widget(page, key)
+    # A slider's thumb can attach a moment after the script finishes: wait for it, not fail.
+    box.locator("input, [role='slider']").first.wait_for(state="attached", timeout=10_000)
     label_disabled = box.locator("[data-testid='stWidgetLabel'][disabled]").count() == 1
     inputs = box.locator("input, [role='slider']")
     inputs_disabled = all(
