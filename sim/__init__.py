@@ -19,6 +19,7 @@ from sim.config import (
     Problem,
     RunConfig,
     max_burst_steps,
+    memory_estimate,
     problems,
 )
 from sim.data import DATASETS
@@ -53,6 +54,7 @@ __all__ = [
     "from_mapping",
     "from_query",
     "max_burst_steps",
+    "memory_estimate",
     "parse_value",
     "problems",
     "to_json",

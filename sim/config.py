@@ -145,6 +145,27 @@ MIN_BURST = 10  # a config must afford at least this many steps in one burst
 LAYER_FLOOR = 3.0e5
 
 
+# Memory budget: what one simulation may hold while it trains, so that a shared server (or
+# Community Cloud's smallest tier, ~690 MB with ~450 MB taken by the libraries) serves a room.
+# The estimate errs high: measured peaks (ru_maxrss of a fresh process, torch 2.13 CPU, Adam)
+# were 0.75-0.95 of it for depth 64 x width 512 x batch 256 (469 MB), 64 x 256 x 1900 plain
+# (376 MB) and with BatchNorm and dropout (832 MB), and 64 x 64 x 3200 (195 MB).
+MEMORY_BUDGET = 256 * 2**20  # bytes
+BYTES_PER_PARAM = 28  # weight, gradient, two Adam moments, the recorded step's copy, slack
+BYTES_PER_VALUE = 16  # per (layer, sample, unit) of a batch: saved for backward, grads, stats
+EXTRA_BYTES_PER_VALUE = 8  # each of a norm layer and dropout saves another two such tensors
+
+
+def memory_estimate(cfg: RunConfig) -> int:
+    """Bytes one Simulation of `cfg` holds at its peak (an upper estimate, see above)."""
+    width, depth = int(cfg.width), int(cfg.depth)
+    params = depth * width * (width + 3) + 16 * (width + 1)  # hidden layers, input, head
+    batch = min(int(cfg.batch_size), train_size(cfg))
+    per_value = BYTES_PER_VALUE
+    per_value += EXTRA_BYTES_PER_VALUE * ((cfg.norm != "none") + (cfg.dropout > 0))
+    return params * BYTES_PER_PARAM + depth * width * batch * per_value
+
+
 def step_cost(cfg: RunConfig) -> float:
     batch = min(cfg.batch_size, train_size(cfg))
     return float(cfg.depth) * max(float(max(cfg.width, 8)) ** 2 * float(batch), LAYER_FLOOR)
@@ -171,7 +192,7 @@ class Problem:
     """One thing wrong with a config. `code` is language-free; `params` fill a message."""
 
     field: str
-    code: str  # type | choice | range | budget | combination
+    code: str  # type | choice | range | budget | memory | combination
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def __str__(self) -> str:  # English, for the CLI and logs; the app words it itself
@@ -185,6 +206,11 @@ class Problem:
                 f"too much compute: depth x width^2 x batch = {p['cost']:.3g} per step allows "
                 f"only {p['steps']} steps per burst (need {MIN_BURST}); "
                 "lower depth, width or batch_size"
+            )
+        if self.code == "memory":
+            return (
+                f"too much memory: about {p['mb']:.0f} MB while training, over the "
+                f"{p['limit_mb']:.0f} MB a network may hold; lower depth, width or batch_size"
             )
         if self.code == "combination":
             return f"{self.field}: {p['why']}"
@@ -225,4 +251,10 @@ def problems(cfg: RunConfig) -> list[Problem]:
     steps = max_burst_steps(cfg)
     if steps < MIN_BURST:
         found.append(Problem("compute", "budget", {"cost": step_cost(cfg), "steps": steps}))
+    if (need := memory_estimate(cfg)) > MEMORY_BUDGET:
+        found.append(Problem("memory", "memory", memory_params(need)))
     return found
+
+
+def memory_params(need: int) -> dict[str, float]:
+    return {"mb": need / 2**20, "limit_mb": MEMORY_BUDGET / 2**20}

@@ -184,7 +184,8 @@ def test_progress_bar_on_stderr_only_when_asked():
             ["lower depth, width or batch_size"],
         ),
         (["run", "--preset", "relu_he", "--steps", "5000"], ["5000", "lower steps"]),
-        (["sweep", "--width", "512", "--depths", "64", "--steps", "400"], ["lower steps"]),
+        (["sweep", "--width", "256", "--depths", "64", "--steps", "400"], ["lower steps"]),
+        (["run", "--width", "512", "--depth", "64", "--batch_size", "8"], ["memory", "256 MB"]),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, words):

@@ -13,11 +13,13 @@ from sim.config import (
     BUDGET,
     DEFAULT,
     FIELDS,
+    MEMORY_BUDGET,
     MIN_BURST,
     SPECS,
     ConfigError,
     RunConfig,
     max_burst_steps,
+    memory_estimate,
     problems,
     train_size,
 )
@@ -165,17 +167,31 @@ def test_limits(changes):
 def test_budget_refuses_and_says_what_to_lower():
     cfg = DEFAULT.replace(depth=64, width=512, n_samples=4000, batch_size=4000)
     found = problems(cfg)
-    assert [p.code for p in found] == ["budget"]
+    assert [p.code for p in found] == ["budget", "memory"]  # that big is over both
     assert max_burst_steps(cfg) < MIN_BURST
-    assert "lower depth, width or batch_size" in str(found[0])
+    assert memory_estimate(cfg) > MEMORY_BUDGET
+    assert all("lower depth, width or batch_size" in str(p) for p in found)
     fixed, rejected = from_query(to_query(cfg))  # the codec falls back until it fits
-    assert problems(fixed) == [] and [p.code for p in rejected] == ["budget"]
+    assert problems(fixed) == [] and [p.code for p in rejected] == ["budget", "memory"]
+
+
+def test_memory_budget_alone_refuses_a_network_too_big_to_hold():
+    cfg = DEFAULT.replace(depth=64, width=512, batch_size=8)  # cheap per step, huge to hold
+    assert max_burst_steps(cfg) >= MIN_BURST
+    found = problems(cfg)
+    assert [p.code for p in found] == ["memory"]
+    assert found[0].params["mb"] > found[0].params["limit_mb"] == MEMORY_BUDGET / 2**20
+    fixed, rejected = from_query(to_query(cfg))
+    assert problems(fixed) == [] and [p.code for p in rejected] == ["memory"]
+    assert fixed.depth == 64  # width went back to the default first, and that was enough
+    assert fixed.width == DEFAULT.width
 
 
 def test_budget_allows_the_presets_and_the_limits_one_at_a_time():
     for name in ("depth", "width", "batch_size", "n_samples"):
         cfg = DEFAULT.replace(**{name: int(SPECS[name].hi)})
         assert max_burst_steps(cfg) >= MIN_BURST, name
+        assert problems(cfg) == [], name
 
 
 def test_batchnorm_needs_two_samples():

@@ -78,7 +78,7 @@ def test_diverged_network_is_flagged():
 
 
 def test_over_budget_and_bad_values_raise_before_training():
-    big = BASE.replace(width=512, batch_size=200)  # depth 64: 23 steps a burst
+    big = BASE.replace(width=256, batch_size=200)  # depth 64: 95 steps a burst
     with pytest.raises(ValueError, match="lower steps"):
         depth_sweep(["relu"], [2, 64], steps=500, base=big)
     with pytest.raises(ConfigError):

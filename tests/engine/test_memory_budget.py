@@ -1,0 +1,57 @@
+"""The memory budget's estimate against what training really holds, in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.config import MEMORY_BUDGET, RunConfig, memory_estimate, problems
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PEAK = """
+import json, resource, sys, torch
+torch.set_num_threads(1)
+from sim.config import RunConfig
+from sim.trainer import Simulation
+cfg = RunConfig(**json.loads(sys.argv[1]))
+Simulation(RunConfig(depth=1, width=2, device="cpu")).burst(2)  # torch's own first-use costs
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+Simulation(cfg).burst(12)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024)
+"""
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(depth=32, width=256, batch_size=512, n_samples=1000),
+        dict(depth=64, width=64, batch_size=2000, n_samples=4000),
+        dict(depth=24, width=192, batch_size=300, norm="batchnorm", dropout=0.2),
+    ],
+)
+def test_estimate_bounds_the_measured_peak(fields):
+    cfg = RunConfig(device="cpu", **fields)
+    assert problems(cfg) == []  # inside the budget, so the app would train it
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, json.dumps(cfg.to_dict())],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    peak = int(done.stdout.strip())
+    estimate = memory_estimate(cfg)
+    assert peak <= estimate, (peak / 2**20, estimate / 2**20)
+    assert peak >= 0.3 * estimate, (peak / 2**20, estimate / 2**20)  # an estimate, not a wall
+
+
+def test_the_largest_networks_are_refused_for_memory():
+    big = RunConfig(depth=64, width=512, batch_size=16)
+    assert memory_estimate(big) > MEMORY_BUDGET
+    assert [p.code for p in problems(big)] == ["memory"]
