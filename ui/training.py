@@ -19,7 +19,9 @@ from ui.i18n import t
 from ui.lab import Lab
 
 # Live charts cost a few hundred milliseconds a redraw; a 200-step burst of a small network takes
-# about as long. So: none in the first second, then at most ~20% of the burst's time.
+# about as long. So: none in the first second of training (time spent queued for a slot does not
+# count), then at most ~20% of the burst's time, and none while another session waits for the
+# slot this burst holds (a redraw would make it wait longer for charts it cannot see).
 LIVE_FIRST_S = 1.0
 LIVE_MIN_GAP_S = 0.5
 LIVE_SHARE = 0.2
@@ -35,14 +37,16 @@ def run_burst(lab: Lab, n: int, slot, live: Callable[[], None] | None = None) ->
         return None
     lab.begin_burst(n)
     bar = slot.progress(0.0, text=t("playground.progress", step=sim.step, done=0, total=n))
-    next_draw = time.perf_counter() + LIVE_FIRST_S
+    next_draw = None  # set when the slot is ours
 
     def on_progress(p: Progress) -> None:
         nonlocal next_draw
         text = t("playground.progress", step=p.step, done=p.done, total=p.total)
         bar.progress(min(1.0, p.done / max(1, p.total)), text=text)
         started = time.perf_counter()
-        if live is not None and started >= next_draw:
+        if next_draw is None:
+            next_draw = started - p.seconds + LIVE_FIRST_S
+        if live is not None and started >= next_draw and not SLOTS.waiting:
             live()
             cost = time.perf_counter() - started
             next_draw = time.perf_counter() + max(LIVE_MIN_GAP_S, cost / LIVE_SHARE)
