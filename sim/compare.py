@@ -27,12 +27,23 @@ import pandas as pd
 
 from sim import codec
 from sim.activations import ACTIVATIONS
-from sim.config import DEFAULT, FIELDS, Problem, RunConfig, problems
+from sim.config import (
+    DEFAULT,
+    FIELDS,
+    MEMORY_BUDGET,
+    Problem,
+    RunConfig,
+    memory_estimate,
+    memory_params,
+    problems,
+)
 from sim.trainer import DEFAULT_STATS_EVERY, BurstResult, Simulation
 
 MAX_RUNS = 4
 SHARED: tuple[str, ...] = ("dataset", "n_samples", "noise", "seed", "device")
 CHUNKS = 5  # progress updates per burst; each chunk costs every run one extra recorded step
+# All the runs of one comparison together (each is also within MEMORY_BUDGET on its own).
+COMPARE_MEMORY_BUDGET = 2 * MEMORY_BUDGET
 
 # The one-click variations: the values tried after the base's own, in this order.
 FACTORS: dict[str, tuple[Any, ...]] = {
@@ -65,12 +76,34 @@ def vary(base: RunConfig, factor: str, n: int = MAX_RUNS) -> list[RunConfig]:
 
 
 def align(cfgs: Sequence[RunConfig]) -> list[RunConfig]:
-    """At most MAX_RUNS configs, each with the first one's data, seed and device."""
+    """At most MAX_RUNS configs, each with the first one's data, seed and device, and no more
+    of them than fit COMPARE_MEMORY_BUDGET together (see memory_problem)."""
     cfgs = list(cfgs)[:MAX_RUNS]
     if not cfgs:
         return []
     shared = {name: getattr(cfgs[0], name) for name in SHARED}
-    return [cfgs[0]] + [cfg.replace(**shared) for cfg in cfgs[1:]]
+    return _within_memory([cfgs[0]] + [cfg.replace(**shared) for cfg in cfgs[1:]])
+
+
+def _within_memory(cfgs: list[RunConfig]) -> list[RunConfig]:
+    """The leading runs whose memory estimates fit COMPARE_MEMORY_BUDGET together (>= 1)."""
+    total = 0
+    for i, cfg in enumerate(cfgs):
+        total += memory_estimate(cfg)
+        if i and total > COMPARE_MEMORY_BUDGET:
+            return cfgs[:i]
+    return cfgs
+
+
+def memory_problem(cfgs: Sequence[RunConfig]) -> Problem | None:
+    """Why align() leaves runs out for memory, or None when every run (up to MAX_RUNS) fits."""
+    cfgs = list(cfgs)[:MAX_RUNS]
+    total = sum(memory_estimate(cfg) for cfg in cfgs)
+    if len(cfgs) < 2 or total <= COMPARE_MEMORY_BUDGET:
+        return None
+    params = memory_params(total)
+    params["limit_mb"] = COMPARE_MEMORY_BUDGET / 2**20
+    return Problem("runs", "memory_runs", params)
 
 
 def differences(cfgs: Sequence[RunConfig]) -> list[dict[str, Any]]:
@@ -230,6 +263,8 @@ def from_query(
         cfg, rejected = codec.from_mapping(own, first)
         found += [Problem(prefix + p.field, p.code, p.params) for p in rejected]
         cfgs.append(cfg)
+    if (problem := memory_problem(cfgs)) is not None:
+        found.append(problem)
     return align(cfgs), found
 
 

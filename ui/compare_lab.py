@@ -16,6 +16,7 @@ import streamlit as st
 from sim import compare
 from sim.config import FIELDS, Problem, RunConfig
 from sim.trainer import BurstResult
+from ui.wording import problems_text
 
 KEY = "compare_lab"
 _RUN_KEY = re.compile(r"^r[2-9]_")
@@ -32,6 +33,8 @@ class CompareLab:
     def load(self, cfgs: list[RunConfig]) -> None:
         """New runs: nothing trained yet (the Comparison is built lazily, see ensure)."""
         self.cfgs = compare.align(cfgs)
+        if (problem := compare.memory_problem(cfgs)) is not None:
+            self.notices.append(("warning", problems_text([problem])))
         self.comparison, self.results = None, None
 
     def ensure(self) -> compare.Comparison:

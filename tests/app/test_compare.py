@@ -92,6 +92,17 @@ def test_a_link_rebuilds_the_runs_and_a_bad_one_is_named():
     assert len(lab_of(bad).cfgs) == 2
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_link_to_runs_too_big_together_keeps_those_that_fit_and_says_why(lang):
+    query = {"depth": "48", "width": "384", "batch_size": "32", "runs": "3", "lang": lang}
+    query |= {"r2_activation": "tanh", "r3_activation": "gelu"}
+    at = make_app(PAGE, query=query)
+    no_exception(at)
+    assert len(lab_of(at).cfgs) == 2
+    limit = f"{compare.COMPARE_MEMORY_BUDGET / 2**20:.0f} MB"
+    assert any(limit in w.value for w in at.warning), [w.value for w in at.warning]
+
+
 def test_sweep_controls():
     at = make_app(PAGE)
     at.multiselect(key="cmp_sweep_acts").set_value(["tanh", "gelu"])

@@ -164,3 +164,21 @@ def test_bad_query_values_fall_back_and_are_reported():
     assert {p.field for p in found} == {"runs", "r2_activation", "r3_lr"}
     single, _ = from_query({"runs": "1"})
     assert len(single) == 1
+
+
+def test_runs_that_do_not_fit_the_memory_budget_together_are_left_out():
+    from sim.compare import COMPARE_MEMORY_BUDGET, align, from_query, memory_problem, to_query
+    from sim.config import MEMORY_BUDGET, memory_estimate
+
+    big = RunConfig(depth=48, width=384, batch_size=32)  # each alone fits, three do not
+    assert problems(big) == [] and memory_estimate(big) <= MEMORY_BUDGET
+    assert 2 * memory_estimate(big) <= COMPARE_MEMORY_BUDGET < 3 * memory_estimate(big)
+    runs = [big, big.replace(activation="tanh"), big.replace(activation="gelu")]
+    assert len(align(runs)) == 2
+    problem = memory_problem(runs)
+    assert problem is not None and problem.code == "memory_runs"
+    assert problem.params["mb"] > problem.params["limit_mb"]
+    cfgs, found = from_query(to_query(runs[:2]) | {"r3_activation": "gelu", "runs": "3"})
+    assert len(cfgs) == 2 and [p.code for p in found] == ["memory_runs"]
+    assert memory_problem(vary(RunConfig(), "activation")) is None  # small runs: all four
+    assert len(align(vary(RunConfig(), "activation"))) == 4
