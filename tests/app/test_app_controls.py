@@ -86,7 +86,20 @@ def test_over_budget_combination_keeps_last_valid_config():
     no_exception(at)
     lab = lab_of(at)
     assert lab.cfg.batch_size != 4000 or lab.cfg.width != 512
-    assert "Too much compute" in texts(at)
+    assert "Too much compute" in texts(at) and "Too much memory" in texts(at)
+
+
+def test_a_network_too_big_to_hold_is_refused_and_the_trained_one_kept():
+    at = make_app(PLAYGROUND)
+    set_widget(at, "slider", "depth", 64)
+    at.run()
+    at.button(key="step").click().run()
+    set_widget(at, "select_slider", "width", 512)
+    at.run()
+    no_exception(at)
+    lab = lab_of(at)
+    assert lab.cfg.width != 512 and lab.sim is not None and lab.sim.step == 1
+    assert "Too much memory" in texts(at) and "256 MB" in texts(at)
 
 
 def test_locked_and_hidden_fields_keep_their_value():

@@ -132,6 +132,8 @@ def named(problem, words: str) -> bool:
     """The notice names the problem: its field's label, or the budget it broke."""
     if problem.code == "budget":
         return "Too much compute" in words
+    if problem.code in ("memory", "memory_runs"):
+        return "Too much memory" in words
     return field_label(problem.field, EN) in words
 
 

@@ -50,6 +50,7 @@ def _needed_keys() -> list[str]:
     for name, spec in SPECS.items():
         keys += [f"config.{name}_{c}" for c in spec.choices or ()]
     keys += [f"config.problem_{c}" for c in ("type", "choice", "range", "budget", "combination")]
+    keys += ["config.problem_memory", "config.problem_memory_runs"]
     keys += [f"config.type_{c}" for c in ("int", "float", "bool", "str", "JSON")]
     keys += [f"config.field_{n}" for n in ("compute", "json", "lang", "preset")]
     keys += [f"finding.{c}" for c in CODES] + [f"finding.{c}_next" for c in CODES]
@@ -75,9 +76,13 @@ def test_every_problem_code_words_with_its_numbers(lang):
         Problem("lr", "range", {"value": 99.0, "lo": 1e-6, "hi": 10.0}),
         Problem("compute", "budget", {"cost": 2.5e10, "steps": 3}),
         Problem("batch_size", "combination", {"why": "batchnorm needs >= 2"}),
+        Problem("memory", "memory", {"mb": 467.2, "limit_mb": 256.0}),
+        Problem("runs", "memory_runs", {"mb": 701.4, "limit_mb": 512.0}),
     ]
     words = [problem_text(p, translator(lang)) for p in cases]
     assert "ten" in words[0] and "swish2" in words[1]
     assert "99" in words[2] and "10" in words[2]
     assert "2.5e+10" in words[3] and "3" in words[3]
     assert text(lang, "config.field_batch_size") in words[4]
+    assert "467 MB" in words[5] and "256 MB" in words[5]
+    assert "701 MB" in words[6] and "512 MB" in words[6]
