@@ -5,9 +5,10 @@
     board.draw(sim)              # every chart from the final history
 
 Each chart is drawn on its own: one that fails leaves a placeholder in its slot and the rest of
-the page renders. A rerun that trained nothing (a click elsewhere, a language-free change)
-redraws every chart from a cached Vega-Lite spec instead of rebuilding it: building the ten
-Altair charts costs far more than the rest of the page.
+the page renders. Charts are Vega-Lite specs written as dicts (ui.charts); their rows are
+turned into Arrow tables here, once, which is what Streamlit sends to the browser. A rerun that
+trained nothing (a click elsewhere, a language-free change) redraws every chart from that cached
+spec instead of rebuilding it.
 """
 
 from __future__ import annotations
@@ -16,18 +17,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import altair as alt
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from sim import views
 from sim.trainer import Simulation
 from ui import charts
 from ui.i18n import current_lang, translator
-
-try:  # what st.altair_chart does itself: Altair -> Vega-Lite dict with Arrow datasets
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as _to_spec
-except ImportError:  # another Streamlit: draw without the cache
-    _to_spec = None
 
 log = logging.getLogger("gradient_lab")
 
@@ -42,7 +39,7 @@ LAYOUT: tuple[tuple[str, str], ...] = (
 LIVE = ("grad_norm", "loss", "heatmap")  # redrawn during a burst
 NETWORK = ("decision", "dist_gradient", "dist_activation")  # drawn from the network itself
 
-Builder = Callable[[], alt.Chart | None]
+Builder = Callable[[], charts.Spec | None]
 
 
 class Board:
@@ -62,24 +59,16 @@ class Board:
             spec = cached[1]
         else:
             try:
-                chart = build()
+                spec = with_arrow_data(build())
             except Exception:  # a chart bug must not take the page down
                 log.exception("chart %s failed", name)
-                chart = charts.placeholder(tr)
-            if chart is None or _to_spec is None:
-                specs.pop(name, None)
-                self._show(name, chart)
-                return
-            spec = _to_spec(chart)
+                spec = with_arrow_data(charts.placeholder(tr))
             if state is not None:
                 specs[name] = (state, spec)
-        self.slots[name].vega_lite_chart(spec, width="stretch")
-
-    def _show(self, name: str, chart: alt.Chart | None) -> None:
-        if chart is None:
+        if spec is None:
             self.slots[name].empty()
         else:
-            self.slots[name].altair_chart(chart, width="stretch")
+            self.slots[name].vega_lite_chart(spec, width="stretch")
 
     def draw_live(self, sim: Simulation) -> None:
         history, tr = sim.history, translator()
@@ -129,6 +118,20 @@ class Board:
 
 def _nothing() -> None:
     return None
+
+
+def with_arrow_data(spec: charts.Spec | None) -> dict | None:
+    """The spec with each named dataset as an Arrow table, what Streamlit sends to the browser:
+    made once per chart, so an idle rerun redraws from the cache without converting again."""
+    if spec is None or not spec.get("datasets"):
+        return spec
+    return {**spec, "datasets": {name: _arrow(data) for name, data in spec["datasets"].items()}}
+
+
+def _arrow(data: pd.DataFrame | list[dict]) -> pa.Table:
+    if isinstance(data, pd.DataFrame):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    return pa.Table.from_pylist(data)
 
 
 def network_views(sim: Simulation, cache: dict) -> dict:

@@ -36,7 +36,8 @@ def picture() -> None:
     for col, name in zip(cols, PICTURE, strict=True):
         with col:
             st.markdown(f"**{t(f'home.picture_series_{name}')}**")
-            st.altair_chart(charts.grad_norm_chart(first_step_history(name), tr), width="stretch")
+            spec = charts.grad_norm_chart(first_step_history(name), tr)  # a Vega-Lite dict
+            st.vega_lite_chart(spec, width="stretch")
     st.caption(t("home.picture_caption"))
 
 

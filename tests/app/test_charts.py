@@ -1,22 +1,28 @@
-"""ui.charts through .to_dict(): marks, log scales, row limits after thinning, every word from
-`tr`, no NaN or inf in the data sent; on histories from real (tiny) simulations, an empty one
-and a diverged one."""
+"""ui.charts' Vega-Lite specs (plain dicts): each one valid against the Vega-Lite schema, marks,
+log scales, row limits after thinning, every word from `tr`, no NaN or inf in the data sent;
+on histories from real (tiny) simulations, an empty one and a diverged one."""
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from altair.vegalite.v6.schema.core import TopLevelSpec
 
 from sim import views
 from sim.config import RunConfig
 from sim.trainer import Simulation
 from ui import charts
 from ui.charts import CHART_KEYS, MAX_ROWS, thin
+from ui.charts.base import SUBTITLE_WIDTH, wrap
+from ui.charts.spec import as_json
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = RunConfig(depth=3, width=8, n_samples=120, batch_size=32, device="cpu")
@@ -87,6 +93,20 @@ def all_charts(sim: Simulation, history: pd.DataFrame | None = None) -> dict:
 # Reading a spec
 
 
+SCHEMA_ROWS = 3  # rows of each dataset the schema check reads (every row is checked below)
+
+
+def spec_of(chart) -> dict:
+    """The chart as pure JSON, checked against the Vega-Lite schema (what Altair's to_dict did
+    at run time, done here instead): its structure, every encoding, mark and title, and the first
+    rows of each dataset; every value of every row is checked by assert_clean_values."""
+    assert isinstance(chart, dict), type(chart)
+    spec = json.loads(json.dumps(as_json(chart), allow_nan=False))  # strict JSON: no NaN, inf
+    head = {name: rows[:SCHEMA_ROWS] for name, rows in spec.get("datasets", {}).items()}
+    TopLevelSpec.validate({**spec, "datasets": head})
+    return spec
+
+
 def views_of(spec: dict) -> list[dict]:
     """The spec and every view nested in it (layers)."""
     out = [spec]
@@ -150,7 +170,7 @@ def test_every_chart_builds_clean_bounded_specs(sims, name):
         if chart is None:
             assert chart_name == "accuracy" and name == "sine"  # regression has no accuracy
             continue
-        spec = chart.to_dict()  # validates against the Vega-Lite schema
+        spec = spec_of(chart)
         assert n_rows(spec) <= MAX_ROWS, chart_name
         assert_clean_values(spec)
         assert not is_placeholder(spec), chart_name
@@ -161,24 +181,24 @@ def test_empty_history_gives_placeholders(sims):
     sim = sims["empty"]
     assert sim.history.empty
     for name, build in HISTORY_CHARTS.items():
-        assert is_placeholder(build(sim.history, tr).to_dict()), name
-    assert is_placeholder(charts.decision_chart(None, None, tr).to_dict())
-    assert is_placeholder(charts.distributions_chart(None, tr).to_dict())
-    assert is_placeholder(charts.distributions_chart(pd.DataFrame(), tr).to_dict())
+        assert is_placeholder(spec_of(build(sim.history, tr))), name
+    assert is_placeholder(spec_of(charts.decision_chart(None, None, tr)))
+    assert is_placeholder(spec_of(charts.distributions_chart(None, tr)))
+    assert is_placeholder(spec_of(charts.distributions_chart(pd.DataFrame(), tr)))
 
 
-def test_a_long_training_is_thinned_before_altair(sims):
+def test_a_long_training_is_thinned_before_the_spec(sims):
     history = long_history(sims["relu"], 400)  # 10,000 steps
     assert len(history) > 15 * MAX_ROWS
     for name, build in HISTORY_CHARTS.items():
-        spec = build(history, tr).to_dict()
+        spec = spec_of(build(history, tr))
         assert n_rows(spec) <= MAX_ROWS, name
         assert_clean_values(spec)
 
 
 def test_a_deep_network_keeps_the_heatmap_small(sims):
     history = long_history(sims["sigmoid20"], 300)
-    spec = charts.grad_heatmap_chart(history, tr).to_dict()
+    spec = spec_of(charts.grad_heatmap_chart(history, tr))
     cells = dataset_with(spec, "step_lo")
     assert len(cells) <= MAX_ROWS
     assert len({c["step"] for c in cells}) <= charts.gradients.MAX_COLUMNS
@@ -190,7 +210,7 @@ def test_a_deep_network_keeps_the_heatmap_small(sims):
 
 def test_grad_norm_bars_on_a_log_axis_with_bands_and_signal(sims):
     sim = sims["relu"]
-    spec = charts.grad_norm_chart(sim.history, tr).to_dict()
+    spec = spec_of(charts.grad_norm_chart(sim.history, tr))
     assert {"bar", "rect", "line", "text"} <= set(marks(spec))
     scales = [e["scale"].get("type") for e in encodings(spec, "y") if "scale" in e]
     assert set(scales) == {"log"}
@@ -215,7 +235,7 @@ def test_a_zero_gradient_sits_on_the_floor_marked(sims):
     last = h["step"].max()
     zero = (h["metric"] == "grad_norm") & (h["layer"] == 1) & (h["step"] == last)
     h.loc[zero, "value"] = 0.0
-    spec = charts.grad_norm_chart(h, tr).to_dict()
+    spec = spec_of(charts.grad_norm_chart(h, tr))
     bars = [r for r in dataset_with(spec, "underflow") if r["layer"] == 1]
     floor = encodings(spec, "y")[0]["scale"]["domain"][0]
     assert any(r["underflow"] and r["shown"] == floor and r["value"] == 0 for r in bars)
@@ -229,7 +249,7 @@ def test_a_zero_gradient_sits_on_the_floor_marked(sims):
 
 
 def test_heatmap_colours_log10_grad_norm(sims):
-    spec = charts.grad_heatmap_chart(sims["sigmoid20"].history, tr).to_dict()
+    spec = spec_of(charts.grad_heatmap_chart(sims["sigmoid20"].history, tr))
     assert set(marks(spec)) == {"rect"}
     colors = encodings(spec, "color")
     assert colors[0]["field"] == "log10" and colors[0]["title"] == tr("charts.log10_grad")
@@ -239,7 +259,7 @@ def test_heatmap_colours_log10_grad_norm(sims):
 
 
 def test_loss_on_a_log_axis_with_train_and_test(sims):
-    spec = charts.loss_chart(sims["relu"].history, tr).to_dict()
+    spec = spec_of(charts.loss_chart(sims["relu"].history, tr))
     y = encodings(spec, "y")[0]
     assert y["scale"]["type"] == "log" and y["axis"]["title"] == tr("charts.loss_axis")
     assert {r["split"] for r in dataset_with(spec, "split")} == {
@@ -249,7 +269,7 @@ def test_loss_on_a_log_axis_with_train_and_test(sims):
 
 
 def test_accuracy_only_where_there_is_one(sims):
-    spec = charts.accuracy_chart(sims["relu"].history, tr).to_dict()
+    spec = spec_of(charts.accuracy_chart(sims["relu"].history, tr))
     assert encodings(spec, "y")[0]["scale"]["domain"] == [0, 1]
     assert charts.accuracy_chart(sims["sine"].history, tr) is None
 
@@ -257,25 +277,25 @@ def test_accuracy_only_where_there_is_one(sims):
 def test_divergence_is_marked_on_the_loss(sims):
     sim = sims["diverged"]
     step = sim.divergence.diverged_step
-    spec = charts.loss_chart(sim.history, tr, step).to_dict()
+    spec = spec_of(charts.loss_chart(sim.history, tr, step))
     rule = dataset_with(spec, "text")
     assert rule[0]["step"] == step and rule[0]["text"] == tr("charts.diverged")
 
 
 def test_activation_and_unit_charts_cover_the_hidden_layers(sims):
     h = sims["relu"].history
-    act = charts.activation_chart(h, tr).to_dict()
+    act = spec_of(charts.activation_chart(h, tr))
     rows = dataset_with(act, "act_mean")
     assert sorted(r["layer"] for r in rows) == [1, 2, 3]
     assert all(r["lo"] <= r["act_mean"] <= r["hi"] for r in rows)
-    units = charts.unit_health_chart(h, tr).to_dict()
+    units = spec_of(charts.unit_health_chart(h, tr))
     shares = dataset_with(units, "kind")
     assert {r["kind"] for r in shares} == {tr("charts.saturation"), tr("charts.dead")}
     assert all(0 <= r["value"] <= 1 for r in shares)
 
 
 def test_update_ratio_log_axis_guide_and_underflow(sims):
-    spec = charts.update_ratio_chart(sims["sigmoid20"].history, tr).to_dict()
+    spec = spec_of(charts.update_ratio_chart(sims["sigmoid20"].history, tr))
     assert encodings(spec, "y")[0]["scale"]["type"] == "log"
     guide = dataset_with(spec, "text")
     assert guide[0]["y"] == 1e-3 and guide[0]["text"] == tr("charts.update_guide")
@@ -290,26 +310,32 @@ def test_update_ratio_log_axis_guide_and_underflow(sims):
 
 
 def test_decision_chart_per_task(sims):
-    two = charts.decision_chart(
-        views.decision_surface(sims["relu"]), views.data_points(sims["relu"]), tr
-    ).to_dict()
+    two = spec_of(
+        charts.decision_chart(
+            views.decision_surface(sims["relu"]), views.data_points(sims["relu"]), tr
+        )
+    )
     assert title_of(two) == tr("charts.surface_title_cls")
     assert encodings(two, "color")[0]["scale"]["domain"] == [0, 0.5, 1]
-    four = charts.decision_chart(
-        views.decision_surface(sims["gaussians"]), views.data_points(sims["gaussians"]), tr
-    ).to_dict()
+    four = spec_of(
+        charts.decision_chart(
+            views.decision_surface(sims["gaussians"]), views.data_points(sims["gaussians"]), tr
+        )
+    )
     assert encodings(four, "color")[0]["field"] == "tint"
     assert len(encodings(four, "fill")[0]["scale"]["domain"]) == 4
-    reg = charts.decision_chart(
-        views.decision_surface(sims["sine"]), views.data_points(sims["sine"]), tr
-    ).to_dict()
+    reg = spec_of(
+        charts.decision_chart(
+            views.decision_surface(sims["sine"]), views.data_points(sims["sine"]), tr
+        )
+    )
     assert title_of(reg) == tr("charts.surface_title_reg")
 
 
 def test_decision_chart_caps_cells_and_points(sims):
     sim = sims["relu"]
     points = pd.concat([views.data_points(sim)] * 40, ignore_index=True)  # 4,800 points
-    spec = charts.decision_chart(views.decision_surface(sim, 100), points, tr).to_dict()
+    spec = spec_of(charts.decision_chart(views.decision_surface(sim, 100), points, tr))
     assert len(dataset_with(spec, "x1_lo")) <= charts.network.MAX_CELLS
     assert len(dataset_with(spec, "split_name")) <= charts.network.MAX_POINTS
     assert n_rows(spec) <= MAX_ROWS
@@ -317,20 +343,20 @@ def test_decision_chart_caps_cells_and_points(sims):
 
 def test_distributions_overlay_chosen_layers(sims):
     dist = views.distributions(sims["sigmoid20"])
-    spec = charts.distributions_chart(dist, tr, "gradient").to_dict()
+    spec = spec_of(charts.distributions_chart(dist, tr, "gradient"))
     shown = charts.pick_layers(range(1, 22))
     assert len(shown) == charts.network.MAX_LAYERS_SHOWN and shown[0] == 1 and shown[-1] == 21
     assert encodings(spec, "color")[0]["legend"]["values"] == shown
     assert {r["layer"] for r in dataset_with(spec, "share")} == set(shown)
     assert encodings(spec, "x")[0]["title"] == tr("charts.dist_axis_gradient")
-    picked = charts.distributions_chart(dist, tr, "activation", layers=[2, 5]).to_dict()
+    picked = spec_of(charts.distributions_chart(dist, tr, "activation", layers=[2, 5]))
     assert {r["layer"] for r in dataset_with(picked, "share")} == {2, 5}
 
 
 def test_exact_zero_gradients_are_shown_apart(sims):
     dist = views.distributions(sims["diverged"])  # dead ReLU units: rows of exact zeros
     assert dist["zeros"].sum() > 0
-    spec = charts.distributions_chart(dist, tr, "gradient").to_dict()
+    spec = spec_of(charts.distributions_chart(dist, tr, "gradient"))
     zeros = dataset_with(spec, "note")
     assert zeros and all(r["note"] == tr("charts.zeros") and 0 < r["share"] <= 1 for r in zeros)
 
@@ -357,10 +383,10 @@ def test_one_palette_for_layers(sims):
     h = sims["relu"].history
     count = TINY.depth + 1
     specs = [
-        charts.grad_norm_chart(h, tr).to_dict(),
-        charts.update_ratio_chart(h, tr).to_dict(),
-        charts.activation_chart(h, tr).to_dict(),
-        charts.distributions_chart(views.distributions(sims["relu"]), tr).to_dict(),
+        spec_of(charts.grad_norm_chart(h, tr)),
+        spec_of(charts.update_ratio_chart(h, tr)),
+        spec_of(charts.activation_chart(h, tr)),
+        spec_of(charts.distributions_chart(views.distributions(sims["relu"]), tr)),
     ]
     for spec in specs:
         layer_colors = [c for c in encodings(spec, "color") if c.get("field") == "layer"]
@@ -396,9 +422,91 @@ def test_real_catalog_texts_fill_in(sims, lang):
 
     h = sims["relu"].history
     for build in HISTORY_CHARTS.values():
-        spec = build(h, real).to_dict()
+        spec = spec_of(build(h, real))
         title = spec["title"]
         assert "{" not in title["text"], title
         subtitle = title.get("subtitle", [])
         for line in [subtitle] if isinstance(subtitle, str) else subtitle:
             assert "{" not in line, line
+
+
+# ---------------------------------------------------------------------------------------------
+# subtitles and legends that fit, the board's Arrow datasets, a chart that fails
+
+
+def cells(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_subtitles_come_in_lines_that_fit_a_half_width_chart(sims, lang):
+    """Vega cuts a title line longer than the chart with "…": subtitles are broken into lines
+    short enough for the Playground's two columns, every word kept."""
+    with open(ROOT / "locales" / f"{lang}.toml", "rb") as f:
+        table = tomllib.load(f)["charts"]
+
+    def real(key: str) -> str:
+        return table[key.split(".", 1)[1]]
+
+    texts = [v for k, v in table.items() if k.endswith("subtitle") or k == "band_note"]
+    for text in texts:
+        lines = wrap(text)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), text
+        assert all(cells(line) <= SUBTITLE_WIDTH for line in lines), lines
+    subtitled = 0
+    for chart in all_charts(sims["relu"]).values():
+        subtitle = spec_of(chart)["title"].get("subtitle")  # placeholder words: real ones below
+        assert subtitle is None or isinstance(subtitle, list)
+    for build in HISTORY_CHARTS.values():
+        title = spec_of(build(sims["relu"].history, real))["title"]
+        for line in title.get("subtitle", []):
+            subtitled += 1
+            assert cells(line) <= SUBTITLE_WIDTH, line
+    assert subtitled >= 5
+
+
+def test_the_unit_legend_stacks_its_two_long_entries(sims):
+    spec = spec_of(charts.unit_health_chart(sims["relu"].history, tr))
+    legend = encodings(spec, "color")[0]["legend"]
+    assert legend["columns"] == 1 and legend["labelLimit"] == 0  # one a line, never cut
+
+
+def test_the_board_sends_every_dataset_as_arrow_with_the_same_rows(sims):
+    from ui.board import with_arrow_data
+
+    for name, chart in all_charts(sims["relu"]).items():
+        sent = with_arrow_data(chart)
+        for dataset, rows in as_json(chart)["datasets"].items():
+            assert sent["datasets"][dataset].to_pylist() == rows, (name, dataset)
+        assert {k: v for k, v in sent.items() if k != "datasets"} == {
+            k: v for k, v in chart.items() if k != "datasets"
+        }
+
+
+def test_a_chart_that_fails_leaves_a_placeholder_and_the_next_one_draws():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+
+        from ui import charts
+        from ui.board import Board
+
+        def tr(key):
+            return f"«{key}»"
+
+        def broken():
+            raise RuntimeError("a chart bug")
+
+        board = Board({})
+        board._put("grad_norm", broken, tr)
+        board._put("heatmap", lambda: charts.grad_heatmap_chart(pd.DataFrame(), tr), tr)
+        board._put("loss", lambda: None, tr)
+
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception
+    drawn = at.get("vega_lite_chart")
+    assert len(drawn) == 2  # the broken chart's placeholder, the heatmap's; nothing for None
+    for chart in drawn:
+        rows = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pylist()
+        assert rows == [{"text": tr("charts.no_data")}]

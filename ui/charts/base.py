@@ -1,13 +1,19 @@
-"""What every chart shares: thinning, the layer palette, log-scale floors, the placeholder.
+"""What every chart shares: thinning, the layer palette, log-scale floors, subtitle lines.
 
 A chart never receives more than MAX_ROWS rows: long histories are thinned in pandas first
 (`thin`), because Vega-Lite redraws every row on every rerun.
+
+The Playground's charts are plain Vega-Lite dicts (ui.charts.spec); `placeholder`, `titled` and
+`log_axis` here are the Altair versions, for the screens that still draw with Altair (Compare,
+Explorer, FAQ).
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import altair as alt
@@ -17,13 +23,17 @@ import pandas as pd
 Tr = Callable[[str], str]  # catalog lookup: "charts.layer" -> "Layer" / "层"
 
 MAX_ROWS = 5000  # rows one chart may send (a 60 x 60 decision surface and 1,000 points fit)
-HEIGHT = 260  # pixels; width is left to the container (st.altair_chart(width="stretch"))
+HEIGHT = 260  # pixels; width is left to the container (width="stretch")
 
 # One palette for "which layer": input side dark violet, output side green-yellow, the same
 # mapping in every chart (viridis cut short of its pale end, which vanishes on white).
-LAYER_SCHEME = alt.SchemeParams(name="viridis", extent=[0.0, 0.85])
+LAYER_SCHEME = {"name": "viridis", "extent": [0.0, 0.85]}
 SPLIT_COLORS = ("#4c78a8", "#f58518")  # train, test
 UNDERFLOW_COLOR = "#d62728"  # a zero drawn at the floor of a log axis
+
+# A subtitle line of at most this many Latin characters (a CJK character counts as two) fits a
+# chart in half the page's width: Vega cuts a longer title line with "…" instead of wrapping it.
+SUBTITLE_WIDTH = 60
 
 
 def thin(history: pd.DataFrame, max_points: int) -> pd.DataFrame:
@@ -52,17 +62,18 @@ def thin(history: pd.DataFrame, max_points: int) -> pd.DataFrame:
 
 def metric(history: pd.DataFrame, name: str, layers: bool | None = None) -> pd.DataFrame:
     """Rows of one metric as plain columns step, layer, value (float64, finite only)."""
-    rows = history[history["metric"] == name]
+    mask = (history["metric"] == name).to_numpy(copy=True)
     if layers is True:
-        rows = rows[rows["layer"] > 0]
-    frame = pd.DataFrame(
+        mask &= history["layer"].to_numpy() > 0
+    value = history["value"].to_numpy()[mask].astype(np.float64)
+    keep = np.isfinite(value)
+    return pd.DataFrame(
         {
-            "step": rows["step"].to_numpy(np.int64),
-            "layer": rows["layer"].to_numpy(np.int64),
-            "value": rows["value"].to_numpy(np.float64),
+            "step": history["step"].to_numpy()[mask][keep].astype(np.int64),
+            "layer": history["layer"].to_numpy()[mask][keep].astype(np.int64),
+            "value": value[keep],
         }
     )
-    return frame[np.isfinite(frame["value"].to_numpy())].reset_index(drop=True)
 
 
 def n_layers(history: pd.DataFrame) -> int:
@@ -70,37 +81,10 @@ def n_layers(history: pd.DataFrame) -> int:
     return int(history["layer"].max()) if len(history) else 0
 
 
-def layer_color(count: int, tr: Tr | None = None, shown: Sequence[int] | None = None) -> alt.Color:
-    """Colour by layer number 1..count, the same mapping in every chart of the same network.
-    With `tr`, a legend (listing `shown` layers where given); without, none."""
-    legend = None
-    if tr is not None:
-        out = json.dumps(tr("charts.output"), ensure_ascii=False)  # a JS string literal
-        extra = {"values": [int(v) for v in shown]} if shown is not None else {}
-        legend = alt.Legend(
-            title=tr("charts.layer"),
-            format="d",
-            labelExpr=f"datum.value == {count} ? {out} : datum.label",
-            **extra,
-        )
-    return alt.Color(
-        "layer:Q",
-        scale=alt.Scale(scheme=LAYER_SCHEME, domain=[1, max(count, 2)]),
-        legend=legend,
-    )
-
-
-def layer_axis(tr: Tr, count: int, **kw) -> alt.Axis:
-    """Layer numbers, with the output layer (count) named in the user's language."""
-    out = json.dumps(tr("charts.output"), ensure_ascii=False)  # a JS string literal
-    expr = f"datum.value == {count} ? {out} : datum.label"
-    return alt.Axis(title=tr("charts.layer"), labelExpr=expr, labelAngle=0, **kw)
-
-
-def layer_names(tr: Tr, layers: pd.Series, count: int) -> pd.Series:
-    """'3', or the output layer's name, for tooltips."""
-    names = layers.astype(int).astype(str)
-    return names.where(layers != count, tr("charts.output"))
+def layer_names(tr: Tr, layers: pd.Series | np.ndarray, count: int) -> list[str]:
+    """'3', or the output layer's name, for tooltips (a column's values, in order)."""
+    out = tr("charts.output")
+    return [out if v == count else str(v) for v in np.asarray(layers, dtype=np.int64).tolist()]
 
 
 def log_domain(values: np.ndarray, *extra: float) -> tuple[float, float]:
@@ -137,6 +121,47 @@ def at_floor(frame: pd.DataFrame, floor: float, column: str = "value") -> pd.Dat
     return frame
 
 
+def _cells(text: str) -> int:  # a CJK character is about twice as wide as a Latin one
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# Words with their trailing spaces, or one CJK character with the punctuation after it: the
+# places a line may break.
+_ATOM = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff][\u3000-\u303f\uff00-\uffef]*\s*|\S+\s*|\s+")
+
+
+def _greedy(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for atom in _ATOM.findall(text):
+        if line and _cells((line + atom).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = atom.lstrip()
+        else:
+            line += atom
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [text]
+
+
+@functools.lru_cache(maxsize=256)
+def wrap(text: str, width: int = SUBTITLE_WIDTH) -> tuple[str, ...]:
+    """Line breaks at spaces (and between CJK characters), lines <= `width` cells: as few lines
+    as that takes, as even as they come (no lone word on the last line)."""
+    lines = _greedy(text, width)
+    if len(lines) > 1:
+        for narrower in range(math.ceil(_cells(text) / len(lines)), width):
+            even = _greedy(text, narrower)
+            if len(even) == len(lines):
+                return tuple(even)
+    return tuple(lines)
+
+
+def subtitle_lines(subtitle: str | Sequence[str], width: int = SUBTITLE_WIDTH) -> list[str]:
+    """Every subtitle sentence wrapped to `width`, as the list of lines Vega draws."""
+    texts = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    return [line for text in texts for line in wrap(text, width)]
+
+
 def placeholder(tr: Tr, height: int = HEIGHT) -> alt.Chart:
     """An empty chart saying there is nothing to show yet (every chart's empty-history answer)."""
     return (
@@ -150,6 +175,6 @@ def placeholder(tr: Tr, height: int = HEIGHT) -> alt.Chart:
 def titled(chart: alt.Chart, title: str, subtitle: str | list[str] | None = None) -> alt.Chart:
     params = {"text": title, "anchor": "start"}
     if subtitle:
-        params["subtitle"] = subtitle
+        params["subtitle"] = subtitle_lines(subtitle)
         params["subtitleColor"] = "gray"
     return chart.properties(title=alt.TitleParams(**params))

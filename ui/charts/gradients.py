@@ -11,27 +11,35 @@ magnitudes, not only ratios: flat but tiny gradients stay visible as such.
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from sim.diagnosis import EXPLODE_RATIO, VANISH_RATIO
 from ui.charts.base import (
-    HEIGHT,
     MAX_ROWS,
     UNDERFLOW_COLOR,
     Tr,
-    at_floor,
-    layer_axis,
-    layer_color,
     layer_names,
-    log_axis,
     log_domain,
     metric,
     n_layers,
-    placeholder,
     thin,
-    titled,
+)
+from ui.charts.spec import (
+    NOMINAL,
+    ORDINAL,
+    QUANT,
+    Spec,
+    chart,
+    field,
+    layer_axis,
+    layer_color,
+    log_axis,
+    mark,
+    placeholder,
+    tip,
+    underflow_marks,
+    view,
 )
 
 BAND_COLORS = ("#9ecae1", "#a1d99b", "#fc9272")  # vanishing, healthy, exploding
@@ -41,20 +49,26 @@ HEATMAP_MIN_SPREAD = 2.5  # decades either side of the output layer's norm, at l
 
 
 def _latest(history: pd.DataFrame, name: str) -> pd.DataFrame:
-    rows = metric(history, name, layers=True)
-    return rows[rows["step"] == rows["step"].max()].reset_index(drop=True)
+    frame = metric(history, name, layers=True)
+    steps = frame["step"].to_numpy()
+    return frame[steps == steps.max()].reset_index(drop=True) if len(frame) else frame
 
 
-def _notes(tr: Tr, frame: pd.DataFrame, count: int) -> pd.DataFrame:
-    frame["layer_name"] = layer_names(tr, frame["layer"], count)
-    frame["note"] = np.where(frame["underflow"], tr("charts.underflow"), "")
-    return frame
-
-
-def _underflow_marks(base: alt.Chart) -> alt.Chart:
-    """Zeros drawn at the floor of a log axis: a red triangle pointing down."""
-    return base.transform_filter("datum.underflow").mark_point(
-        shape="triangle-down", filled=True, size=90, color=UNDERFLOW_COLOR
+def _marked(frame: pd.DataFrame, floor: float, tr: Tr, count: int) -> pd.DataFrame:
+    """step, layer, value, and for a log axis: `underflow` (exactly 0), `shown` (the value, or
+    `floor` for a 0), the layer's name and a note on zeros, for the tooltip."""
+    value = frame["value"].to_numpy()
+    underflow = value <= 0
+    return pd.DataFrame(
+        {
+            "step": frame["step"].to_numpy(),
+            "layer": frame["layer"].to_numpy(),
+            "value": value,
+            "underflow": underflow,
+            "shown": np.where(underflow, floor, value),
+            "layer_name": layer_names(tr, frame["layer"], count),
+            "note": np.where(underflow, tr("charts.underflow"), ""),
+        }
     )
 
 
@@ -62,7 +76,7 @@ def _underflow_marks(base: alt.Chart) -> alt.Chart:
 # a. gradient norm per layer at the latest recorded step
 
 
-def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart:
+def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     """Bars: ||dL/dW|| per layer at the latest recorded step, log axis, input -> output.
     Dots and line: the backward signal ||dL/dh|| at each layer's output, same axis.
     Background bands: vanishing / healthy / exploding, relative to the output layer (above).
@@ -78,64 +92,58 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart:
     ref = float(out.iloc[0]) if len(out) and out.iloc[0] > 0 else None
     marks = [ref * VANISH_RATIO / 10, ref * EXPLODE_RATIO * 10] if ref else []  # every band shows
     lo, hi = log_domain(np.concatenate([grad["value"], signal["value"]]), *marks)
-    grad = _notes(tr, at_floor(grad, lo), count)
-    signal = _notes(tr, at_floor(signal, lo), count)
+    grad, signal = _marked(grad, lo, tr, count), _marked(signal, lo, tr, count)
 
     layers = list(range(1, count + 1))
-    x = alt.X("layer:O", scale=alt.Scale(domain=layers), axis=layer_axis(tr, count))
-    y_scale = alt.Scale(type="log", domain=[lo, hi], clamp=True)
-    y = alt.Y("shown:Q", scale=y_scale, axis=log_axis(tr("charts.norm_axis"), lo, hi))
+    x = field("layer", ORDINAL, axis=layer_axis(tr, count), scale={"domain": layers})
+    y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
+    y = field("shown", QUANT, axis=log_axis(tr("charts.norm_axis"), lo, hi), scale=y_scale)
 
+    data = {"bars": grad}
     parts, labels = [], []
     if ref:
         cuts = [lo, ref * VANISH_RATIO, ref * EXPLODE_RATIO, hi]
         names = ["charts.band_vanishing", "charts.band_healthy", "charts.band_exploding"]
-        bands = pd.DataFrame(
-            {
-                "band": [tr(k) for k in names],
-                "y": cuts[:-1],
-                "y2": cuts[1:],
-                "color": BAND_COLORS,
-            }
-        )
-        band = alt.Chart(bands).encode(
-            y=alt.Y("y:Q", scale=y_scale), y2="y2:Q", color=alt.Color("color:N", scale=None)
-        )
-        parts.append(band.mark_rect(opacity=0.25))
-        labels.append(
-            alt.Chart(bands)
-            .mark_text(align="right", baseline="top", dx=-4, dy=3, fontStyle="italic")
-            .encode(
-                x=alt.XValue(alt.ExprRef("width")),
-                y=alt.Y("y2:Q", scale=y_scale),
-                text="band:N",
-                color=alt.value("#555"),
-            )
-        )
-
-    tip = [
-        alt.Tooltip("layer_name:N", title=tr("charts.layer")),
-        alt.Tooltip("value:Q", title=tr("charts.grad_norm"), format=".3e"),
-        alt.Tooltip("note:N", title=" "),
-    ]
-    bars = alt.Chart(grad).encode(x=x, y=y, tooltip=tip)
-    parts.append(bars.mark_bar(opacity=0.9).encode(y2=alt.Y2Datum(lo), color=layer_color(count)))
-    parts.append(_underflow_marks(bars))
-    if len(signal):
-        tip_s = [
-            tip[0],
-            alt.Tooltip("value:Q", title=tr("charts.signal_norm"), format=".3e"),
-            tip[2],
+        data["bands"] = [
+            {"band": tr(k), "y": a, "y2": b, "color": c}
+            for k, a, b, c in zip(names, cuts[:-1], cuts[1:], BAND_COLORS, strict=True)
         ]
-        line = alt.Chart(signal).encode(x=x, y=y, tooltip=tip_s)
-        parts.append(line.mark_line(color="black", strokeWidth=1.5))
-        parts.append(line.mark_point(color="black", filled=True, size=40))
-    chart = alt.layer(*parts, *labels).properties(height=HEIGHT)
+        band = {
+            "color": {"field": "color", "scale": None, "type": NOMINAL},
+            "y": field("y", QUANT, scale=y_scale),
+            "y2": {"field": "y2"},
+        }
+        parts.append(view("bands", mark("rect", opacity=0.25), band))
+        text = mark("text", align="right", baseline="top", dx=-4, dy=3, fontStyle="italic")
+        label = {
+            "color": {"value": "#555"},
+            "text": field("band", NOMINAL),
+            "x": {"value": {"expr": "width"}},
+            "y": field("y2", QUANT, scale=y_scale),
+        }
+        labels.append(view("bands", text, label))
+
+    tips = [
+        tip("layer_name", NOMINAL, tr("charts.layer")),
+        tip("value", QUANT, tr("charts.grad_norm"), ".3e"),
+        tip("note", NOMINAL, " "),
+    ]
+    bars = {"x": x, "y": y, "tooltip": tips}
+    colored = {**bars, "color": layer_color(count), "y2": {"datum": lo}}
+    parts.append(view("bars", mark("bar", opacity=0.9), colored))
+    parts.append(underflow_marks("bars", bars, UNDERFLOW_COLOR))
+    if len(signal):
+        data["signal"] = signal
+        tips_s = [tips[0], tip("value", QUANT, tr("charts.signal_norm"), ".3e"), tips[2]]
+        line = {"x": x, "y": y, "tooltip": tips_s}
+        parts.append(view("signal", mark("line", color="black", strokeWidth=1.5), line))
+        parts.append(view("signal", mark("point", color="black", filled=True, size=40), line))
     subtitle = [
         tr("charts.grad_norm_subtitle"),
         tr("charts.band_note").format(low=f"{VANISH_RATIO:g}", high=f"{EXPLODE_RATIO:g}"),
     ]
-    return titled(chart, tr("charts.grad_norm_title").format(step=step), subtitle)
+    title = tr("charts.grad_norm_title").format(step=step)
+    return chart(data, parts + labels, title, subtitle)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -152,7 +160,7 @@ def _step_edges(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def grad_heatmap_chart(history: pd.DataFrame, tr: Tr, max_columns: int = MAX_COLUMNS) -> alt.Chart:
+def grad_heatmap_chart(history: pd.DataFrame, tr: Tr, max_columns: int = MAX_COLUMNS) -> Spec:
     """Layer (rows, output on top) x step (columns) coloured by log10 ||dL/dW||. At most
     `max_columns` recorded steps, fewer for deep networks so that cells <= MAX_ROWS. Colours
     diverge around the output layer's typical norm: blue is smaller (vanishing side), red
@@ -162,53 +170,66 @@ def grad_heatmap_chart(history: pd.DataFrame, tr: Tr, max_columns: int = MAX_COL
         return placeholder(tr)
     count = n_layers(history)
     grad = thin(grad, max(2, min(max_columns, MAX_ROWS // count)))
-    steps = np.unique(grad["step"].to_numpy())
+    step, layer = grad["step"].to_numpy(), grad["layer"].to_numpy()
+    value = grad["value"].to_numpy()
+    steps = np.unique(step)
     lo, hi = _step_edges(steps.astype(np.float64))
-    pos = np.searchsorted(steps, grad["step"].to_numpy())
-    grad["step_lo"], grad["step_hi"] = lo[pos], hi[pos]
-    grad["underflow"] = grad["value"] <= 0
-    grad["log10"] = np.log10(grad["value"].where(~grad["underflow"], 1.0))
-    finite = grad.loc[~grad["underflow"], "log10"]
-    grad.loc[grad["underflow"], "log10"] = (finite.min() - 1) if len(finite) else -45.0
-    grad = _notes(tr, grad, count)
-    out = grad.loc[(grad["layer"] == count) & ~grad["underflow"], "log10"]
-    mid = float(out.median()) if len(out) else float(finite.median()) if len(finite) else 0.0
+    pos = np.searchsorted(steps, step)
+    underflow = value <= 0
+    log10 = np.log10(np.where(underflow, 1.0, value))
+    finite = log10[~underflow]
+    log10[underflow] = (finite.min() - 1) if len(finite) else -45.0
+    out = log10[(layer == count) & ~underflow]
+    mid = float(np.median(out)) if len(out) else float(np.median(finite)) if len(finite) else 0.0
     # symmetric around the output layer, and never narrower than the bands of grad_norm_chart
     # (+-2 decades), so a healthy network looks pale instead of every small wobble glowing
-    spread = max(HEATMAP_MIN_SPREAD, float((finite - mid).abs().max()) if len(finite) else 0.0)
+    spread = max(HEATMAP_MIN_SPREAD, float(np.abs(finite - mid).max()) if len(finite) else 0.0)
+    cells = pd.DataFrame(
+        {
+            "step": step,
+            "layer": layer,
+            "value": value,
+            "step_lo": lo[pos],
+            "step_hi": hi[pos],
+            "underflow": underflow,
+            "log10": log10,
+            "layer_name": layer_names(tr, layer, count),
+            "note": np.where(underflow, tr("charts.underflow"), ""),
+        }
+    )
 
-    base = alt.Chart(grad).encode(
-        x=alt.X("step_lo:Q", title=tr("charts.step"), scale=alt.Scale(nice=False, zero=False)),
-        x2="step_hi:Q",
-        y=alt.Y(
-            "layer:O",
-            sort="descending",
-            scale=alt.Scale(domain=list(range(count, 0, -1))),
+    base = {
+        "x": field("step_lo", QUANT, scale={"nice": False, "zero": False}, title=tr("charts.step")),
+        "x2": {"field": "step_hi"},
+        "y": field(
+            "layer",
+            ORDINAL,
             axis=layer_axis(tr, count, labelOverlap=True),
+            scale={"domain": list(range(count, 0, -1))},
+            sort="descending",
         ),
-        tooltip=[
-            alt.Tooltip("layer_name:N", title=tr("charts.layer")),
-            alt.Tooltip("step:Q", title=tr("charts.step")),
-            alt.Tooltip("value:Q", title=tr("charts.grad_norm"), format=".3e"),
-            alt.Tooltip("note:N", title=" "),
+        "tooltip": [
+            tip("layer_name", NOMINAL, tr("charts.layer")),
+            tip("step", QUANT, tr("charts.step")),
+            tip("value", QUANT, tr("charts.grad_norm"), ".3e"),
+            tip("note", NOMINAL, " "),
         ],
-    )
-    color = alt.Color(
-        "log10:Q",
-        title=tr("charts.log10_grad"),
-        scale=alt.Scale(scheme="redblue", reverse=True, domain=[mid - spread, mid + spread]),
-    )
-    cells = base.transform_filter("!datum.underflow").mark_rect().encode(color=color)
-    zeros = base.transform_filter("datum.underflow").mark_rect(color="#333")
-    chart = alt.layer(cells, zeros).properties(height=HEIGHT)
-    return titled(chart, tr("charts.heatmap_title"), tr("charts.heatmap_subtitle"))
+    }
+    scale = {"domain": [mid - spread, mid + spread], "reverse": True, "scheme": "redblue"}
+    color = field("log10", QUANT, scale=scale, title=tr("charts.log10_grad"))
+    layers = [
+        view("cells", mark("rect"), {**base, "color": color}, where="!datum.underflow"),
+        view("cells", mark("rect", color="#333"), base, where="datum.underflow"),
+    ]
+    title, subtitle = tr("charts.heatmap_title"), tr("charts.heatmap_subtitle")
+    return chart({"cells": cells}, layers, title, subtitle)
 
 
 # ---------------------------------------------------------------------------------------------
 # e. update ratio per layer over time
 
 
-def update_ratio_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart:
+def update_ratio_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     """||dW|| / ||W|| of each actual step per layer over recorded steps, log axis, one line per
     layer (layer palette), with the ~1e-3 guide line. Updates that were exactly 0 (float32
     underflow) sit on the floor, marked. Empty history: placeholder chart."""
@@ -218,28 +239,29 @@ def update_ratio_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart:
     count = n_layers(history)
     ratio = thin(ratio, max(2, (MAX_ROWS - 10) // count))  # 10 rows spare for the guide
     lo, hi = log_domain(ratio["value"].to_numpy(), UPDATE_GUIDE)
-    ratio = _notes(tr, at_floor(ratio, lo), count)
-    y_scale = alt.Scale(type="log", domain=[lo, hi], clamp=True)
-    base = alt.Chart(ratio).encode(
-        x=alt.X("step:Q", title=tr("charts.step")),
-        y=alt.Y("shown:Q", scale=y_scale, axis=log_axis(tr("charts.update_axis"), lo, hi)),
-        tooltip=[
-            alt.Tooltip("layer_name:N", title=tr("charts.layer")),
-            alt.Tooltip("step:Q", title=tr("charts.step")),
-            alt.Tooltip("value:Q", title=tr("charts.update_ratio"), format=".3e"),
-            alt.Tooltip("note:N", title=" "),
+    ratio = _marked(ratio, lo, tr, count)
+    y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
+    base = {
+        "x": field("step", QUANT, title=tr("charts.step")),
+        "y": field("shown", QUANT, axis=log_axis(tr("charts.update_axis"), lo, hi), scale=y_scale),
+        "tooltip": [
+            tip("layer_name", NOMINAL, tr("charts.layer")),
+            tip("step", QUANT, tr("charts.step")),
+            tip("value", QUANT, tr("charts.update_ratio"), ".3e"),
+            tip("note", NOMINAL, " "),
         ],
-    )
-    lines = base.mark_line(strokeWidth=1.5).encode(color=layer_color(count, tr), detail="layer:N")
-    guide_frame = pd.DataFrame({"y": [UPDATE_GUIDE], "text": [tr("charts.update_guide")]})
-    guide = alt.Chart(guide_frame).encode(y=alt.Y("y:Q", scale=y_scale))
+    }
+    lines = {**base, "color": layer_color(count, tr), "detail": field("layer", NOMINAL)}
+    guide_y = {"y": field("y", QUANT, scale=y_scale)}
+    text = mark("text", align="left", baseline="top", color="#333", dx=4, dy=3)
     parts = [
-        guide.mark_rule(strokeDash=[6, 4], color="#555"),
-        guide.mark_text(align="left", baseline="top", dx=4, dy=3, color="#333").encode(
-            x=alt.XValue(0), text="text:N"
-        ),
-        lines,
-        _underflow_marks(base),
+        view("guide", mark("rule", color="#555", strokeDash=[6, 4]), guide_y),
+        view("guide", text, {**guide_y, "text": field("text", NOMINAL), "x": {"value": 0}}),
+        view("ratios", mark("line", strokeWidth=1.5), lines),
+        underflow_marks("ratios", base, UNDERFLOW_COLOR),
     ]
-    chart = alt.layer(*parts).properties(height=HEIGHT)
-    return titled(chart, tr("charts.update_title"), tr("charts.update_subtitle"))
+    data = {
+        "guide": [{"y": UPDATE_GUIDE, "text": tr("charts.update_guide")}],
+        "ratios": ratio,
+    }
+    return chart(data, parts, tr("charts.update_title"), tr("charts.update_subtitle"))

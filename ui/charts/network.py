@@ -6,18 +6,22 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import (
-    HEIGHT,
-    UNDERFLOW_COLOR,
-    Tr,
+from ui.charts.base import HEIGHT, UNDERFLOW_COLOR, Tr, layer_names
+from ui.charts.spec import (
+    NOMINAL,
+    QUANT,
+    Spec,
+    chart,
+    field,
     layer_color,
-    layer_names,
+    mark,
     placeholder,
-    titled,
+    table,
+    tip,
+    view,
 )
 
 MAX_POINTS = 1000  # data points drawn over the surface (every k-th beyond that)
@@ -36,24 +40,24 @@ PALE = (PALE_CLASSES[0], "#ffffff", PALE_CLASSES[1])  # diverging, for surfaces
 def _cells(surface: pd.DataFrame) -> pd.DataFrame:
     """Grid points -> rectangles around them, at most MAX_CELLS of them; non-finite values (a
     diverging run) dropped."""
-    cells = surface
-    stride = math.ceil(math.sqrt(len(cells) / MAX_CELLS))
+    columns = {name: surface[name].to_numpy() for name in surface.columns}
+    stride = math.ceil(math.sqrt(len(surface) / MAX_CELLS))
     if stride > 1:
-        keep = np.ones(len(cells), dtype=bool)
+        keep = np.ones(len(surface), dtype=bool)
         for col in ("x1", "x2"):
-            index = np.searchsorted(np.unique(cells[col].to_numpy()), cells[col].to_numpy())
+            index = np.searchsorted(np.unique(columns[col]), columns[col])
             keep &= index % stride == 0
-        cells = cells[keep]
-    cells = cells.copy()
+        columns = {name: values[keep] for name, values in columns.items()}
     for col in ("x1", "x2"):
-        grid = np.unique(cells[col].to_numpy())
+        grid = np.unique(columns[col])
         # a hair over half a step, so neighbouring cells overlap and no seams show between them
         half = (grid[1] - grid[0]) * 0.52 if len(grid) > 1 else 0.5
-        cells[f"{col}_lo"], cells[f"{col}_hi"] = cells[col] - half, cells[col] + half
-    return cells[np.isfinite(cells["value"].to_numpy())]
+        columns[f"{col}_lo"], columns[f"{col}_hi"] = columns[col] - half, columns[col] + half
+    finite = np.isfinite(columns["value"])
+    return pd.DataFrame({name: values[finite] for name, values in columns.items()})
 
 
-def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr: Tr) -> alt.Chart:
+def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr: Tr) -> Spec:
     """The model's output over the plane with the data on top (train: circles, test:
     diamonds). Classification with 2 classes: P(class 1) from pale blue (class 0) through
     white to pale orange (class 1); more classes: the predicted class's pale colour, whiter where
@@ -73,88 +77,86 @@ def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr
     if classify:  # classes: as views.decision_surface says, else as many as the data shows
         seen = max(int(cells["klass"].max()), int(points["label"].max()) if len(points) else 0)
         k = max(int(surface.attrs.get("n_classes", seen + 1)), 2)
-    points = points.iloc[:: max(1, -(-len(points) // MAX_POINTS))].copy()
+    points = points.iloc[:: max(1, -(-len(points) // MAX_POINTS))]
     names = {"train": tr("charts.train"), "test": tr("charts.test")}
-    points["split_name"] = points["split"].map(names)
-    x_scale = alt.Scale(domain=[cells["x1_lo"].min(), cells["x1_hi"].max()], nice=False)
-    y_scale = alt.Scale(domain=[cells["x2_lo"].min(), cells["x2_hi"].max()], nice=False)
+    points = points.assign(split_name=[names.get(v) for v in points["split"].tolist()])
+    x_scale = {"domain": [float(cells["x1_lo"].min()), float(cells["x1_hi"].max())], "nice": False}
+    y_scale = {"domain": [float(cells["x2_lo"].min()), float(cells["x2_hi"].max())], "nice": False}
     axis = {"grid": False}
+    cell_columns = ["x1", "x2", "value", "x1_lo", "x1_hi", "x2_lo", "x2_hi"]
 
     if classify and k == 2:
         title = tr("charts.prob_class1")
-        tip = [alt.Tooltip("value:Q", title=title, format=".3g")]
-        fill = alt.Color("value:Q", title=title, scale=_diverging((0, 0.5, 1), PALE))
-        dot_fill = alt.Fill("label:N", scale=_classes(k), legend=None)
+        tips = [tip("value", QUANT, title, ".3g")]
+        fill = field("value", QUANT, scale=_diverging((0, 0.5, 1), PALE), title=title)
+        dot_fill = field("label", NOMINAL, legend=None, scale=_classes(k))
+        cell_columns.append("klass")
     elif classify:
-        tip = [
-            alt.Tooltip("klass:N", title=tr("charts.class")),
-            alt.Tooltip("value:Q", title=tr("charts.confidence"), format=".3g"),
+        tips = [
+            tip("klass", NOMINAL, tr("charts.class")),
+            tip("value", QUANT, tr("charts.confidence"), ".3g"),
         ]
         cells["tint"] = _tint(cells["klass"].to_numpy(), cells["value"].to_numpy(), k)
-        fill = alt.Color("tint:N", scale=None)
-        dot_fill = alt.Fill("label:N", scale=_classes(k), title=tr("charts.class"))
+        fill = {"field": "tint", "scale": None, "type": NOMINAL}
+        dot_fill = field("label", NOMINAL, scale=_classes(k), title=tr("charts.class"))
+        cell_columns += ["klass", "tint"]
     else:
         title = tr("charts.prediction")
-        tip = [alt.Tooltip("value:Q", title=title, format=".3g")]
+        tips = [tip("value", QUANT, title, ".3g")]
         m = float(np.nanmax(np.abs(np.concatenate([cells["value"], points["label"]])))) or 1.0
-        fill = alt.Color("value:Q", title=title, scale=_diverging((-m, 0, m), PALE))
-        dot_fill = alt.Fill("label:Q", scale=_diverging((-m, 0, m), STRONG), legend=None)
-    area = (
-        alt.Chart(cells)
-        .mark_rect()
-        .encode(
-            x=alt.X("x1_lo:Q", title=tr("charts.x1"), scale=x_scale, axis=alt.Axis(**axis)),
-            x2="x1_hi:Q",
-            y=alt.Y("x2_lo:Q", title=tr("charts.x2"), scale=y_scale, axis=alt.Axis(**axis)),
-            y2="x2_hi:Q",
-            color=fill,
-            tooltip=tip,
-        )
+        fill = field("value", QUANT, scale=_diverging((-m, 0, m), PALE), title=title)
+        dot_fill = field("label", QUANT, legend=None, scale=_diverging((-m, 0, m), STRONG))
+    area = {
+        "x": field("x1_lo", QUANT, axis=axis, scale=x_scale, title=tr("charts.x1")),
+        "x2": {"field": "x1_hi"},
+        "y": field("x2_lo", QUANT, axis=axis, scale=y_scale, title=tr("charts.x2")),
+        "y2": {"field": "x2_hi"},
+        "color": fill,
+        "tooltip": tips,
+    }
+    label_tip = tr("charts.class" if classify else "charts.target")
+    shapes = {"domain": list(names.values()), "range": ["circle", "diamond"]}
+    dots = {
+        "x": field("x1", QUANT, scale=x_scale),
+        "y": field("x2", QUANT, scale=y_scale),
+        "fill": dot_fill,
+        "shape": field("split_name", NOMINAL, scale=shapes, title=tr("charts.split")),
+        "tooltip": [
+            tip("split_name", NOMINAL, tr("charts.split")),
+            tip("label", NOMINAL if classify else QUANT, label_tip, ""),
+        ],
+    }
+    dot = mark(
+        "point",
+        filled=True,
+        opacity=0.95,
+        size=30,
+        stroke="white" if classify else "#333",
+        strokeWidth=0.6,
     )
-    label_tip = "charts.class" if classify else "charts.target"
-    dots = (
-        alt.Chart(points)
-        .mark_point(
-            filled=True,
-            size=30,
-            stroke="white" if classify else "#333",
-            strokeWidth=0.6,
-            opacity=0.95,
-        )
-        .encode(
-            x=alt.X("x1:Q", scale=x_scale),
-            y=alt.Y("x2:Q", scale=y_scale),
-            fill=dot_fill,
-            shape=alt.Shape(
-                "split_name:N",
-                title=tr("charts.split"),
-                scale=alt.Scale(domain=list(names.values()), range=["circle", "diamond"]),
-            ),
-            tooltip=[
-                alt.Tooltip("split_name:N", title=tr("charts.split")),
-                alt.Tooltip("label:N" if classify else "label:Q", title=tr(label_tip), format=""),
-            ],
-        )
-    )
+    data = {
+        "cells": table(cells, cell_columns),
+        "points": table(points, ("x1", "x2", "label", "split", "split_name")),
+    }
+    layers = [view("cells", mark("rect"), area), view("points", dot, dots)]
     # the surface's colour legend must not merge with the points' (legend-less) fill
-    chart = (
-        alt.layer(area, dots)
-        .resolve_scale(color="independent", fill="independent")
-        .resolve_legend(color="independent", fill="independent")
-        .properties(height=HEIGHT + 60)
-    )
+    resolve = {
+        "legend": {"color": "independent", "fill": "independent"},
+        "scale": {"color": "independent", "fill": "independent"},
+    }
     title = tr("charts.surface_title_cls" if classify else "charts.surface_title_reg")
-    return titled(chart, title)
+    return chart(data, layers, title, height=HEIGHT + 60, resolve=resolve)
 
 
-def _diverging(domain: tuple[float, float, float], colors: tuple[str, str, str]) -> alt.Scale:
-    return alt.Scale(domain=list(domain), range=list(colors), interpolate="rgb")
+def _diverging(domain: tuple[float, float, float], colors: tuple[str, str, str]) -> Spec:
+    return {"domain": [float(d) for d in domain], "interpolate": "rgb", "range": list(colors)}
 
 
-def _classes(k: int) -> alt.Scale:
-    return alt.Scale(
-        domain=list(range(k)), range=[CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(k)]
-    )
+def _classes(k: int) -> Spec:
+    return {
+        "domain": list(range(k)),
+        "range": [CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(k)],
+    }
 
 
 def _tint(klass: np.ndarray, confidence: np.ndarray, k: int) -> list[str]:
@@ -184,7 +186,7 @@ def distributions_chart(
     tr: Tr,
     quantity: str = "gradient",
     layers: Sequence[int] | None = None,
-) -> alt.Chart:
+) -> Spec:
     """Overlaid histograms, one step-outline per layer (layer palette), of one quantity from
     sim.views.distributions: "activation" (post-activation values) or "gradient" (log10 |dL/dW|
     per weight entry). The y axis is the share of the layer's entries, so layers of different
@@ -195,73 +197,106 @@ def distributions_chart(
     Empty or None frame, or no such quantity: placeholder chart."""
     if dist is None or dist.empty:
         return placeholder(tr)
-    rows = dist[dist["quantity"] == quantity]
-    if rows.empty:
+    picked = dist[dist["quantity"] == quantity]
+    if picked.empty:
         return placeholder(tr)
     count = int(dist["layer"].max())  # gradient rows include the output layer
-    chosen = list(layers) if layers is not None else pick_layers(rows["layer"].unique())
-    rows = rows[rows["layer"].isin(chosen)].copy()
-    if rows.empty:
+    chosen = list(layers) if layers is not None else pick_layers(picked["layer"].unique())
+    picked = picked[picked["layer"].isin(chosen).to_numpy()]
+    if picked.empty:
         return placeholder(tr)
-    rows["share"] = rows["count"] / rows["total"].clip(lower=1)
+    layer = picked["layer"].to_numpy(np.int64)
+    bin_lo, bin_hi = picked["bin_lo"].to_numpy(), picked["bin_hi"].to_numpy()
+    total = picked["total"].to_numpy()
+    share = picked["count"].to_numpy() / np.clip(total, 1, None)
     # a closing point at each layer's last bin edge, so the last bin's step is drawn
-    last = rows.sort_values("bin_lo").groupby("layer").tail(1).copy()
-    last["bin_lo"] = last["bin_hi"]
-    outline = pd.concat([rows, last], ignore_index=True)
-    outline["layer_name"] = layer_names(tr, outline["layer"], count)
-    zeros = rows.groupby("layer", as_index=False)[["zeros", "total"]].first()
-    zeros = zeros[zeros["zeros"] > 0].copy()
-    width = float(rows["bin_hi"].iloc[0] - rows["bin_lo"].iloc[0])
-    lo, hi = float(rows["bin_lo"].min()), float(rows["bin_hi"].max())
-    slot = lo - 1.5 * width  # where exact zeros are drawn, left of a dashed rule at lo
-    x_scale = alt.Scale(domain=[slot - width if len(zeros) else lo, hi], nice=False, zero=False)
-    color = layer_color(count, tr, shown=sorted(chosen))
-    tip_layer = alt.Tooltip("layer_name:N", title=tr("charts.layer"))
-    tip_share = alt.Tooltip("share:Q", title=tr("charts.share_entries"), format=".2%")
-    y = alt.Y("share:Q", title=tr("charts.share_entries"), axis=alt.Axis(format="%"), stack=None)
-    area = (
-        alt.Chart(outline)
-        .mark_area(interpolate="step-after", opacity=0.12, line={"strokeWidth": 1.5})
-        .encode(
-            x=alt.X(
-                "bin_lo:Q",
-                title=tr(f"charts.dist_axis_{quantity}"),
-                scale=x_scale,
-                # no number under the zeros' slot: it is not a position on the log axis
-                axis=alt.Axis(labelExpr=f"datum.value < {lo} ? '' : datum.label"),
-            ),
-            y=y,
-            color=color,
-            detail="layer:N",
-            tooltip=[
-                tip_layer,
-                alt.Tooltip("bin_lo:Q", title=tr("charts.bin_from"), format=".3g"),
-                alt.Tooltip("bin_hi:Q", title=tr("charts.bin_to"), format=".3g"),
-                tip_share,
-            ],
-        )
+    present, first = np.unique(layer, return_index=True)
+    last = np.array([np.flatnonzero(layer == v)[np.argmax(bin_lo[layer == v])] for v in present])
+    outline_layer = np.concatenate([layer, layer[last]])
+    outline = pd.DataFrame(
+        {
+            "layer": outline_layer,
+            "bin_lo": np.concatenate([bin_lo, bin_hi[last]]),
+            "bin_hi": np.concatenate([bin_hi, bin_hi[last]]),
+            "share": np.concatenate([share, share[last]]),
+            "layer_name": layer_names(tr, outline_layer, count),
+        }
     )
-    parts = [area]
-    if len(zeros):
-        zeros["share"] = zeros["zeros"] / zeros["total"]
-        zeros["x"] = slot
-        zeros["layer_name"] = layer_names(tr, zeros["layer"], count)
-        zeros["note"] = tr("charts.zeros")
-        marks = alt.Chart(zeros).encode(x=alt.X("x:Q", scale=x_scale))
+    zeros = picked["zeros"].to_numpy()[first]  # per layer, as the layer's first row says
+    has_zeros = zeros > 0
+    width = float(bin_hi[0] - bin_lo[0])
+    lo, hi = float(bin_lo.min()), float(bin_hi.max())
+    slot = lo - 1.5 * width  # where exact zeros are drawn, left of a dashed rule at lo
+    x_scale = {
+        "domain": [slot - width if has_zeros.any() else lo, hi],
+        "nice": False,
+        "zero": False,
+    }
+    color = layer_color(count, tr, shown=sorted(chosen))
+    tip_layer = tip("layer_name", NOMINAL, tr("charts.layer"))
+    tip_share = tip("share", QUANT, tr("charts.share_entries"), ".2%")
+    y = field("share", QUANT, axis={"format": "%"}, stack=None, title=tr("charts.share_entries"))
+    area = {
+        "x": field(
+            "bin_lo",
+            QUANT,
+            # no number under the zeros' slot: it is not a position on the log axis
+            axis={"labelExpr": f"datum.value < {lo} ? '' : datum.label"},
+            scale=x_scale,
+            title=tr(f"charts.dist_axis_{quantity}"),
+        ),
+        "y": y,
+        "color": color,
+        "detail": field("layer", NOMINAL),
+        "tooltip": [
+            tip_layer,
+            tip("bin_lo", QUANT, tr("charts.bin_from"), ".3g"),
+            tip("bin_hi", QUANT, tr("charts.bin_to"), ".3g"),
+            tip_share,
+        ],
+    }
+    step_area = mark("area", interpolate="step-after", line={"strokeWidth": 1.5}, opacity=0.12)
+    data = {"outline": outline}
+    parts = [view("outline", step_area, area)]
+    if has_zeros.any():
+        zero_layers = present[has_zeros]
+        data["zeros"] = pd.DataFrame(
+            {
+                "layer": zero_layers,
+                "zeros": zeros[has_zeros],
+                "total": total[first][has_zeros],
+                "share": zeros[has_zeros] / total[first][has_zeros],
+                "x": slot,
+                "layer_name": layer_names(tr, zero_layers, count),
+                "note": tr("charts.zeros"),
+            }
+        )
+        data["edge"] = [{"x": lo}]
+        data["zero_label"] = [{"x": slot, "text": "= 0"}]
+        x = field("x", QUANT, scale=x_scale)
+        diamond = mark("point", filled=True, opacity=1, shape="diamond", size=90)
+        label = mark("text", baseline="bottom", color=UNDERFLOW_COLOR, dy=-3)
         parts += [
-            alt.Chart(pd.DataFrame({"x": [lo]}))
-            .mark_rule(strokeDash=[3, 3], color="#888")
-            .encode(x=alt.X("x:Q", scale=x_scale)),
-            marks.mark_point(shape="diamond", filled=True, size=90, opacity=1).encode(
-                y=y,
-                color=color,
-                tooltip=[tip_layer, alt.Tooltip("note:N", title=" "), tip_share],
+            view("edge", mark("rule", color="#888", strokeDash=[3, 3]), {"x": x}),
+            view(
+                "zeros",
+                diamond,
+                {
+                    "x": x,
+                    "y": y,
+                    "color": color,
+                    "tooltip": [tip_layer, tip("note", NOMINAL, " "), tip_share],
+                },
             ),
-            alt.Chart(pd.DataFrame({"x": [slot], "text": ["= 0"]}))
-            .mark_text(baseline="bottom", dy=-3, color=UNDERFLOW_COLOR)
-            .encode(
-                x=alt.X("x:Q", scale=x_scale), y=alt.YValue(alt.ExprRef("height")), text="text:N"
+            view(
+                "zero_label",
+                label,
+                {
+                    "x": x,
+                    "y": {"value": {"expr": "height"}},
+                    "text": field("text", NOMINAL),
+                },
             ),
         ]
-    chart = alt.layer(*parts).properties(height=HEIGHT)
-    return titled(chart, tr(f"charts.dist_title_{quantity}"), tr("charts.dist_subtitle"))
+    title = tr(f"charts.dist_title_{quantity}")
+    return chart(data, parts, title, tr("charts.dist_subtitle"))

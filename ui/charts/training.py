@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from ui.charts.base import (
-    HEIGHT,
     MAX_ROWS,
     SPLIT_COLORS,
     Tr,
-    layer_axis,
-    layer_color,
     layer_names,
-    log_axis,
     log_domain,
     metric,
     n_layers,
-    placeholder,
     thin,
-    titled,
+)
+from ui.charts.spec import (
+    NOMINAL,
+    ORDINAL,
+    QUANT,
+    Spec,
+    chart,
+    field,
+    layer_axis,
+    layer_color,
+    log_axis,
+    mark,
+    placeholder,
+    tip,
+    view,
 )
 
 MAX_CURVE_POINTS = MAX_ROWS // 4  # per split: train is recorded every step, test every 10th
@@ -31,35 +39,37 @@ MAX_CURVE_POINTS = MAX_ROWS // 4  # per split: train is recorded every step, tes
 
 
 def _curves(history: pd.DataFrame, tr: Tr, train: str, test: str) -> pd.DataFrame:
-    parts = []
-    for name, split in ((train, "charts.train"), (test, "charts.test")):
-        rows = thin(metric(history, name), MAX_CURVE_POINTS)
-        parts.append(rows.assign(split=tr(split)))
-    return pd.concat(parts, ignore_index=True)
-
-
-def _split_color(tr: Tr) -> alt.Color:
-    return alt.Color(
-        "split:N",
-        title=tr("charts.split"),
-        scale=alt.Scale(domain=[tr("charts.train"), tr("charts.test")], range=SPLIT_COLORS),
-        legend=alt.Legend(orient="top", title=None),
+    """step, value, split (the split's name) of two metrics, each thinned on its own."""
+    parts = [thin(metric(history, name), MAX_CURVE_POINTS) for name in (train, test)]
+    names = [tr("charts.train"), tr("charts.test")]
+    return pd.DataFrame(
+        {
+            "step": np.concatenate([part["step"].to_numpy() for part in parts]),
+            "value": np.concatenate([part["value"].to_numpy() for part in parts]),
+            "split": np.repeat(names, [len(part) for part in parts]),
+        }
     )
 
 
-def _diverged_rule(step: int | None, tr: Tr) -> list[alt.Chart]:
+def _split_color(tr: Tr) -> Spec:
+    scale = {"domain": [tr("charts.train"), tr("charts.test")], "range": list(SPLIT_COLORS)}
+    legend = {"orient": "top", "title": None}
+    return field("split", NOMINAL, legend=legend, scale=scale, title=tr("charts.split"))
+
+
+def _diverged_rule(step: int | None, tr: Tr) -> tuple[dict, list[Spec]]:
     if step is None:
-        return []
-    rule = alt.Chart(pd.DataFrame({"step": [step], "text": [tr("charts.diverged")]}))
-    return [
-        rule.mark_rule(color="#d62728", strokeDash=[4, 3]).encode(x="step:Q"),
-        rule.mark_text(color="#d62728", align="right", baseline="top", dx=-3, y=4).encode(
-            x="step:Q", text="text:N"
-        ),
+        return {}, []
+    data = {"diverged": [{"step": int(step), "text": tr("charts.diverged")}]}
+    x = {"x": field("step", QUANT)}
+    text = mark("text", align="right", baseline="top", color="#d62728", dx=-3, y=4)
+    return data, [
+        view("diverged", mark("rule", color="#d62728", strokeDash=[4, 3]), x),
+        view("diverged", text, {**x, "text": field("text", NOMINAL)}),
     ]
 
 
-def loss_chart(history: pd.DataFrame, tr: Tr, diverged_step: int | None = None) -> alt.Chart:
+def loss_chart(history: pd.DataFrame, tr: Tr, diverged_step: int | None = None) -> Spec:
     """Training loss (every step, thinned) and test loss (recorded steps) on a log axis.
     `diverged_step` (BurstResult.diverged_step) draws a red rule where the run blew up.
     Empty history: placeholder chart."""
@@ -67,30 +77,29 @@ def loss_chart(history: pd.DataFrame, tr: Tr, diverged_step: int | None = None) 
     if curves.empty:
         return placeholder(tr)
     lo, hi = log_domain(curves["value"].to_numpy())
-    curves["value"] = curves["value"].clip(lower=lo)  # a loss of exactly 0 sits on the floor
-    lines = (
-        alt.Chart(curves)
-        .mark_line(strokeWidth=1.5, clip=True)
-        .encode(
-            x=alt.X("step:Q", title=tr("charts.step")),
-            y=alt.Y(
-                "value:Q",
-                scale=alt.Scale(type="log", domain=[lo, hi]),
-                axis=log_axis(tr("charts.loss_axis"), lo, hi),
-            ),
-            color=_split_color(tr),
-            tooltip=[
-                alt.Tooltip("split:N", title=tr("charts.split")),
-                alt.Tooltip("step:Q", title=tr("charts.step")),
-                alt.Tooltip("value:Q", title=tr("charts.loss"), format=".4g"),
-            ],
-        )
-    )
-    chart = alt.layer(lines, *_diverged_rule(diverged_step, tr)).properties(height=HEIGHT)
-    return titled(chart, tr("charts.loss_title"))
+    curves["value"] = np.maximum(curves["value"].to_numpy(), lo)  # a loss of 0 sits on the floor
+    encoding = {
+        "x": field("step", QUANT, title=tr("charts.step")),
+        "y": field(
+            "value",
+            QUANT,
+            axis=log_axis(tr("charts.loss_axis"), lo, hi),
+            scale={"domain": [lo, hi], "type": "log"},
+        ),
+        "color": _split_color(tr),
+        "tooltip": [
+            tip("split", NOMINAL, tr("charts.split")),
+            tip("step", QUANT, tr("charts.step")),
+            tip("value", QUANT, tr("charts.loss"), ".4g"),
+        ],
+    }
+    lines = view("curves", mark("line", clip=True, strokeWidth=1.5), encoding)
+    rule_data, rules = _diverged_rule(diverged_step, tr)
+    data = {"curves": curves, **rule_data}
+    return chart(data, [lines, *rules], tr("charts.loss_title"))
 
 
-def accuracy_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart | None:
+def accuracy_chart(history: pd.DataFrame, tr: Tr) -> Spec | None:
     """Training accuracy (per batch, every step, thinned) and test accuracy, 0-100%.
     None when the history has rows but no accuracy (a regression task: nothing to draw);
     placeholder chart on an empty history."""
@@ -99,26 +108,24 @@ def accuracy_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart | None:
     curves = _curves(history, tr, "train_acc", "test_acc")
     if curves.empty:
         return None
-    lines = (
-        alt.Chart(curves)
-        .mark_line(strokeWidth=1.5)
-        .encode(
-            x=alt.X("step:Q", title=tr("charts.step")),
-            y=alt.Y(
-                "value:Q",
-                title=tr("charts.accuracy"),
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
-            ),
-            color=_split_color(tr),
-            tooltip=[
-                alt.Tooltip("split:N", title=tr("charts.split")),
-                alt.Tooltip("step:Q", title=tr("charts.step")),
-                alt.Tooltip("value:Q", title=tr("charts.accuracy"), format=".1%"),
-            ],
-        )
-    )
-    return titled(lines.properties(height=HEIGHT), tr("charts.accuracy_title"))
+    encoding = {
+        "x": field("step", QUANT, title=tr("charts.step")),
+        "y": field(
+            "value",
+            QUANT,
+            axis={"format": "%"},
+            scale={"domain": [0, 1]},
+            title=tr("charts.accuracy"),
+        ),
+        "color": _split_color(tr),
+        "tooltip": [
+            tip("split", NOMINAL, tr("charts.split")),
+            tip("step", QUANT, tr("charts.step")),
+            tip("value", QUANT, tr("charts.accuracy"), ".1%"),
+        ],
+    }
+    lines = view("curves", mark("line", strokeWidth=1.5), encoding)
+    return chart({"curves": curves}, [lines], tr("charts.accuracy_title"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,20 +133,30 @@ def accuracy_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart | None:
 
 
 def _latest_wide(history: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
-    """One row per hidden layer at the latest step that has `names[0]`, one column per metric."""
-    rows = history[history["metric"].isin(names) & (history["layer"] > 0)]
-    if rows.empty:
+    """One row per hidden layer at the latest step of any of `names`, one column per metric that
+    has rows there (rows missing one of those dropped)."""
+    picked = history[history["metric"].isin(names) & (history["layer"] > 0)]
+    if picked.empty:
         return pd.DataFrame()
-    rows = rows[rows["step"] == rows["step"].max()]
-    wide = rows.pivot_table(index="layer", columns="metric", values="value", observed=True)
-    wide = wide.reset_index()
-    wide.columns = [str(c) for c in wide.columns]
-    wide = wide.dropna(subset=[n for n in names if n in wide.columns])
-    wide["step"] = int(rows["step"].iloc[0])
-    return wide.astype({"layer": np.int64})
+    steps = picked["step"].to_numpy()
+    picked = picked[steps == steps.max()]
+    layer = picked["layer"].to_numpy(np.int64)
+    metric, value = picked["metric"].to_numpy(), picked["value"].to_numpy(np.float64)
+    layers = np.unique(layer)
+    wide = {"layer": layers}
+    for name in names:
+        here = metric == name
+        if here.any():
+            column = np.full(len(layers), np.nan)
+            column[np.searchsorted(layers, layer[here])] = value[here]
+            wide[name] = column
+    frame = pd.DataFrame(wide)
+    frame = frame[frame.notna().all(axis=1).to_numpy()].reset_index(drop=True)
+    frame["step"] = int(steps.max())
+    return frame
 
 
-def activation_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart:
+def activation_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     """Mean (dot) +- one standard deviation (bar) of each hidden layer's post-activation
     values over the batch at the latest recorded step, coloured by layer. A collapsing std
     toward the input or output is the forward-pass face of vanishing. Empty history:
@@ -148,68 +165,83 @@ def activation_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart:
     if wide.empty or "act_std" not in wide.columns:
         return placeholder(tr)
     count = n_layers(history)
-    wide["lo"] = wide["act_mean"] - wide["act_std"]
-    wide["hi"] = wide["act_mean"] + wide["act_std"]
-    wide["layer_name"] = layer_names(tr, wide["layer"], count)
-    x = alt.X("layer:O", axis=layer_axis(tr, count), scale=alt.Scale(domain=list(range(1, count))))
-    base = alt.Chart(wide).encode(
-        x=x,
-        color=layer_color(count),
-        tooltip=[
-            alt.Tooltip("layer_name:N", title=tr("charts.layer")),
-            alt.Tooltip("act_mean:Q", title=tr("charts.act_mean"), format=".3g"),
-            alt.Tooltip("act_std:Q", title=tr("charts.act_std"), format=".3g"),
+    mean, std = wide["act_mean"].to_numpy(), wide["act_std"].to_numpy()
+    stats = pd.DataFrame(
+        {
+            "layer": wide["layer"].to_numpy(),
+            "act_mean": mean,
+            "act_std": std,
+            "lo": mean - std,
+            "hi": mean + std,
+            "layer_name": layer_names(tr, wide["layer"], count),
+        }
+    )
+    base = {
+        "x": field(
+            "layer", ORDINAL, axis=layer_axis(tr, count), scale={"domain": list(range(1, count))}
+        ),
+        "color": layer_color(count),
+        "tooltip": [
+            tip("layer_name", NOMINAL, tr("charts.layer")),
+            tip("act_mean", QUANT, tr("charts.act_mean"), ".3g"),
+            tip("act_std", QUANT, tr("charts.act_std"), ".3g"),
         ],
-    )
-    spread = base.mark_rule(strokeWidth=3, opacity=0.6).encode(
-        y=alt.Y("lo:Q", title=tr("charts.act_axis")), y2="hi:Q"
-    )
-    mean = base.mark_point(filled=True, size=70, opacity=1).encode(y="act_mean:Q")
-    chart = alt.layer(spread, mean).properties(height=HEIGHT)
-    step = int(wide["step"].iloc[0])
-    return titled(chart, tr("charts.act_title").format(step=step), tr("charts.act_subtitle"))
+    }
+    spread = {**base, "y": field("lo", QUANT, title=tr("charts.act_axis")), "y2": {"field": "hi"}}
+    mean = {**base, "y": field("act_mean", QUANT)}
+    parts = [
+        view("layers", mark("rule", opacity=0.6, strokeWidth=3), spread),
+        view("layers", mark("point", filled=True, opacity=1, size=70), mean),
+    ]
+    title = tr("charts.act_title").format(step=int(wide["step"].iloc[0]))
+    return chart({"layers": stats}, parts, title, tr("charts.act_subtitle"))
 
 
-def unit_health_chart(history: pd.DataFrame, tr: Tr) -> alt.Chart:
+def unit_health_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     """Per hidden layer at the latest recorded step: the share of (sample, unit) inputs in the
     activation's flat region (saturation; for ReLU the negative side) and the share of units
-    silent for the whole batch (dead), side by side, 0-100%. Empty history: placeholder."""
+    silent for the whole batch (dead), side by side, 0-100%. Empty history: placeholder.
+    The two long legend entries stand one above the other, so neither is cut off."""
     names = ("saturation", "dead_fraction")
     wide = _latest_wide(history, names) if len(history) else pd.DataFrame()
     if wide.empty or not set(names) <= set(wide.columns):
         return placeholder(tr)
     count = n_layers(history)
-    labels = {"saturation": tr("charts.saturation"), "dead_fraction": tr("charts.dead")}
-    long = wide.melt(id_vars=["layer", "step"], value_vars=list(names), var_name="kind")
-    long["kind"] = long["kind"].map(labels)
-    long["layer_name"] = layer_names(tr, long["layer"], count)
-    chart = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "layer:O", axis=layer_axis(tr, count), scale=alt.Scale(domain=list(range(1, count)))
-            ),
-            xOffset=alt.XOffset("kind:N", sort=list(labels.values())),
-            y=alt.Y(
-                "value:Q",
-                title=tr("charts.share"),
-                scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format="%"),
-            ),
-            color=alt.Color(
-                "kind:N",
-                title=None,
-                scale=alt.Scale(domain=list(labels.values()), range=["#e6a23c", "#6b6b6b"]),
-                legend=alt.Legend(orient="top", labelLimit=0),
-            ),
-            tooltip=[
-                alt.Tooltip("layer_name:N", title=tr("charts.layer")),
-                alt.Tooltip("kind:N", title=" "),
-                alt.Tooltip("value:Q", title=tr("charts.share"), format=".1%"),
-            ],
-        )
-        .properties(height=HEIGHT)
+    kinds = [tr("charts.saturation"), tr("charts.dead")]
+    layer = np.tile(wide["layer"].to_numpy(), len(names))
+    shares = pd.DataFrame(
+        {
+            "layer": layer,
+            "kind": np.repeat(kinds, len(wide)),
+            "value": np.concatenate([wide[name].to_numpy() for name in names]),
+            "layer_name": layer_names(tr, layer, count),
+        }
     )
-    step = int(wide["step"].iloc[0])
-    return titled(chart, tr("charts.units_title").format(step=step))
+    encoding = {
+        "x": field(
+            "layer", ORDINAL, axis=layer_axis(tr, count), scale={"domain": list(range(1, count))}
+        ),
+        "xOffset": field("kind", NOMINAL, sort=kinds),
+        "y": field(
+            "value",
+            QUANT,
+            axis={"format": "%"},
+            scale={"domain": [0, 1]},
+            title=tr("charts.share"),
+        ),
+        "color": field(
+            "kind",
+            NOMINAL,
+            legend={"columns": 1, "labelLimit": 0, "orient": "top"},
+            scale={"domain": kinds, "range": ["#e6a23c", "#6b6b6b"]},
+            title=None,
+        ),
+        "tooltip": [
+            tip("layer_name", NOMINAL, tr("charts.layer")),
+            tip("kind", NOMINAL, " "),
+            tip("value", QUANT, tr("charts.share"), ".1%"),
+        ],
+    }
+    bars = view("shares", mark("bar"), encoding)
+    title = tr("charts.units_title").format(step=int(wide["step"].iloc[0]))
+    return chart({"shares": shares}, [bars], title)

@@ -1,0 +1,162 @@
+"""Vega-Lite specs written as plain dicts: what the Playground's charts are made of.
+
+    bars = view("bars", mark("bar"), {"x": field("layer", ORDINAL), "y": field("value", QUANT)})
+    spec = chart({"bars": frame}, [bars, ...], title, subtitle)
+    st.vega_lite_chart(spec, width="stretch")
+
+Altair builds the same dicts through deep copies and a JSON-schema validation on every call
+(~60 ms a chart, more than the chart's data takes to prepare); written out directly they cost
+microseconds. The specs are checked against the Vega-Lite schema in
+the tests (tests/app/test_charts.py), not at run time.
+
+Data sits in named `datasets`, referenced by each layer that draws it: a DataFrame of just the
+columns drawn (or, for a few hand-made rows, a list of dicts). Streamlit sends every dataset to
+the browser as Arrow, so the rows are never written out as JSON on the way (for 3,600 surface
+cells that alone would cost more than the rest of the chart); `as_json` gives the pure JSON spec,
+for the tests and for anyone who wants it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from ui.charts.base import HEIGHT, LAYER_SCHEME, Tr, decades, subtitle_lines
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+Spec = dict[str, Any]
+
+QUANT, ORDINAL, NOMINAL = "quantitative", "ordinal", "nominal"  # encoding types
+
+
+def table(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The columns a chart draws from `frame`: one dataset."""
+    return frame.loc[:, list(columns)].reset_index(drop=True)
+
+
+def records(data: pd.DataFrame | list[dict]) -> list[dict]:
+    """A dataset's rows as dicts of plain Python values (ints, floats, strings, bools)."""
+    if isinstance(data, pd.DataFrame):
+        names = list(data.columns)
+        values = [data[name].tolist() for name in names]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+    return list(data)
+
+
+def as_json(spec: Spec) -> Spec:
+    """The spec with every dataset written out as rows: plain JSON, as the Vega-Lite schema
+    describes it."""
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    return {**spec, "datasets": {name: records(data) for name, data in datasets.items()}}
+
+
+def field(name: str, kind: str, **props: Any) -> Spec:
+    """An encoding channel on a data field: field("step", QUANT, title="Step")."""
+    return {"field": name, "type": kind, **props}
+
+
+def tip(name: str, kind: str, title: str, fmt: str | None = None) -> Spec:
+    out = {"field": name, "type": kind, "title": title}
+    if fmt is not None:
+        out["format"] = fmt
+    return out
+
+
+def mark(kind: str, **props: Any) -> Spec:
+    return {"type": kind, **props}
+
+
+def view(data: str, mark_: Spec, encoding: Spec, where: str | None = None) -> Spec:
+    """One layer: a mark over the named dataset, optionally filtered by a Vega expression."""
+    out: Spec = {"data": {"name": data}, "mark": mark_, "encoding": encoding}
+    if where is not None:
+        out["transform"] = [{"filter": where}]
+    return out
+
+
+def chart(
+    datasets: dict[str, pd.DataFrame | list[dict]],
+    layers: list[Spec],
+    title: str,
+    subtitle: str | list[str] | None = None,
+    height: int = HEIGHT,
+    **top: Any,
+) -> Spec:
+    """The whole chart: one view as it is, several as a layer; width is left to the container."""
+    out: Spec = {"$schema": SCHEMA}
+    if len(layers) == 1:
+        out.update(layers[0])
+    else:
+        out["layer"] = layers
+    out.update(top)
+    out["height"] = height
+    out["datasets"] = datasets
+    out["title"] = title_params(title, subtitle)
+    return out
+
+
+def title_params(title: str, subtitle: str | list[str] | None = None) -> Spec:
+    """Left-aligned title; the subtitle grey and broken into lines that fit a half-width chart
+    (Vega cuts a title line longer than the chart with "…" instead of wrapping it)."""
+    params: Spec = {"text": title, "anchor": "start"}
+    if subtitle:
+        params["subtitle"] = subtitle_lines(subtitle)
+        params["subtitleColor"] = "gray"
+    return params
+
+
+def placeholder(tr: Tr, height: int = HEIGHT) -> Spec:
+    """An empty chart saying there is nothing to show yet (every chart's empty-history answer)."""
+    return {
+        "$schema": SCHEMA,
+        "data": {"name": "text"},
+        "mark": mark("text", fontSize=14, color="gray"),
+        "encoding": {"text": field("text", NOMINAL)},
+        "height": height,
+        "datasets": {"text": [{"text": tr("charts.no_data")}]},
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers: one palette, the output layer named
+
+
+def _output_expr(tr: Tr, count: int) -> str:
+    out = json.dumps(tr("charts.output"), ensure_ascii=False)  # a JS string literal
+    return f"datum.value == {count} ? {out} : datum.label"
+
+
+def layer_color(count: int, tr: Tr | None = None, shown: Sequence[int] | None = None) -> Spec:
+    """Colour by layer number 1..count, the same mapping in every chart of the same network.
+    With `tr`, a legend (listing `shown` layers where given); without, none."""
+    legend: Spec | None = None
+    if tr is not None:
+        legend = {"format": "d", "labelExpr": _output_expr(tr, count), "title": tr("charts.layer")}
+        if shown is not None:
+            legend["values"] = [int(v) for v in shown]
+    scale = {"domain": [1, max(count, 2)], "scheme": dict(LAYER_SCHEME)}
+    return field("layer", QUANT, legend=legend, scale=scale)
+
+
+def layer_axis(tr: Tr, count: int, **props: Any) -> Spec:
+    """Layer numbers, with the output layer (count) named in the user's language."""
+    axis = {"labelAngle": 0, "labelExpr": _output_expr(tr, count), "title": tr("charts.layer")}
+    axis.update(props)
+    return axis
+
+
+def log_axis(title: str, lo: float, hi: float) -> Spec:
+    """Decade ticks; plain numbers (0.01, 100) over a few decades, 1e-12 style beyond."""
+    plain = lo >= 1e-3 and hi <= 1e4
+    return {"format": "~g" if plain else "~e", "title": title, "values": decades(lo, hi)}
+
+
+def underflow_marks(data: str, encoding: Spec, color: str) -> Spec:
+    """Zeros drawn at the floor of a log axis: a red triangle pointing down."""
+    triangle = mark("point", color=color, filled=True, shape="triangle-down", size=90)
+    return view(data, triangle, encoding, where="datum.underflow")
