@@ -22,7 +22,7 @@ from sim.trainer import Simulation
 from ui import charts
 from ui.charts import CHART_KEYS, MAX_ROWS, thin
 from ui.charts.base import SUBTITLE_WIDTH, wrap
-from ui.charts.spec import as_json
+from ui.charts.spec import SUBTITLE_LINE, as_json
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = RunConfig(depth=3, width=8, n_samples=120, batch_size=32, device="cpu")
@@ -463,6 +463,10 @@ def test_subtitles_come_in_lines_that_fit_a_half_width_chart(sims, lang):
             subtitled += 1
             assert cells(line) <= SUBTITLE_WIDTH, line
     assert subtitled >= 5
+    # Streamlit fits title and plot into the height: a line added by wrapping adds its height
+    grad = spec_of(charts.grad_norm_chart(sims["relu"].history, real))
+    extra = len(grad["title"]["subtitle"]) - 2  # two sentences
+    assert grad["height"] == charts.base.HEIGHT + SUBTITLE_LINE * extra
 
 
 def test_the_unit_legend_stacks_its_two_long_entries(sims):

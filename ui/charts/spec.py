@@ -30,6 +30,7 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 Spec = dict[str, Any]
 
 QUANT, ORDINAL, NOMINAL = "quantitative", "ordinal", "nominal"  # encoding types
+SUBTITLE_LINE = 14  # pixels a subtitle line takes (Streamlit's chart theme)
 
 
 def table(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -87,16 +88,21 @@ def chart(
     height: int = HEIGHT,
     **top: Any,
 ) -> Spec:
-    """The whole chart: one view as it is, several as a layer; width is left to the container."""
+    """The whole chart: one view as it is, several as a layer; width is left to the container.
+
+    Streamlit fits the whole chart, title included, into `height`: each line that wrapping adds
+    to a subtitle adds its height, so the plot keeps the size it has with unbroken sentences."""
     out: Spec = {"$schema": SCHEMA}
     if len(layers) == 1:
         out.update(layers[0])
     else:
         out["layer"] = layers
     out.update(top)
-    out["height"] = height
+    params = title_params(title, subtitle)
+    sentences = len([subtitle] if isinstance(subtitle, str) else subtitle or [])
+    out["height"] = height + SUBTITLE_LINE * (len(params.get("subtitle", [])) - sentences)
     out["datasets"] = datasets
-    out["title"] = title_params(title, subtitle)
+    out["title"] = params
     return out
 
 
