@@ -473,6 +473,7 @@ def test_the_unit_legend_stacks_its_two_long_entries(sims):
     spec = spec_of(charts.unit_health_chart(sims["relu"].history, tr))
     legend = encodings(spec, "color")[0]["legend"]
     assert legend["columns"] == 1 and legend["labelLimit"] == 0  # one a line, never cut
+    assert spec["height"] == charts.base.HEIGHT + charts.training.LEGEND_LINE  # bars keep theirs
 
 
 def test_the_board_sends_every_dataset_as_arrow_with_the_same_rows(sims):

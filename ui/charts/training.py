@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.base import (
+    HEIGHT,
     MAX_ROWS,
     SPLIT_COLORS,
     Tr,
@@ -32,6 +33,7 @@ from ui.charts.spec import (
 )
 
 MAX_CURVE_POINTS = MAX_ROWS // 4  # per split: train is recorded every step, test every 10th
+LEGEND_LINE = 18  # pixels a line of legend takes (Streamlit's chart theme)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,4 +246,5 @@ def unit_health_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     }
     bars = view("shares", mark("bar"), encoding)
     title = tr("charts.units_title").format(step=int(wide["step"].iloc[0]))
-    return chart({"shares": shares}, [bars], title)
+    # the legend's second line adds its height, so the bars keep theirs
+    return chart({"shares": shares}, [bars], title, height=HEIGHT + LEGEND_LINE)
