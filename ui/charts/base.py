@@ -175,6 +175,6 @@ def placeholder(tr: Tr, height: int = HEIGHT) -> alt.Chart:
 def titled(chart: alt.Chart, title: str, subtitle: str | list[str] | None = None) -> alt.Chart:
     params = {"text": title, "anchor": "start"}
     if subtitle:
-        params["subtitle"] = subtitle_lines(subtitle)
+        params["subtitle"] = subtitle
         params["subtitleColor"] = "gray"
     return chart.properties(title=alt.TitleParams(**params))
