@@ -8,8 +8,10 @@ so that many simulations can share one process and each still reproduces its own
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from sim.activations import ACTIVATIONS, Activation
@@ -68,6 +70,56 @@ class MLP(nn.Module):
         for block in self.blocks:
             x = block(x)
         return self.head(x)
+
+    def _parts(self) -> list[tuple[nn.Module, ...]]:
+        """Each block's (linear, norm, act, drop, residual), walked once (the structure never
+        changes; Module attribute lookups cost more than the small layers' arithmetic)."""
+        parts = self.__dict__.get("_parts_cache")
+        if parts is None:
+            parts = [(b.linear, b.norm, b.act, b.drop, b.residual) for b in self.blocks]
+            self.__dict__["_parts_cache"] = parts
+        return parts
+
+    def forward_trace(
+        self,
+        x: torch.Tensor,
+        visit: Callable[[int, torch.Tensor, torch.Tensor], None],
+        linear_out: Callable[[int, torch.Tensor], None],
+    ) -> torch.Tensor:
+        """forward(x) through the same modules in the same order (so the same numbers and the
+        same autograd graph), without hooks: calls visit(i, u, a) with hidden block i's
+        activation input u and output a (B, width), and linear_out(i, z) with each Linear
+        output z, layer i (the head last), so that the caller can ask autograd for dL/dz."""
+        parts = self._parts()
+        for i, (linear, norm, act, drop, residual) in enumerate(parts):
+            z = linear(x)
+            linear_out(i, z)
+            u = norm(z)
+            a = act(u)
+            visit(i, u, a)
+            out = drop(a)
+            x = x + out if residual else out
+        out = self.head(x)
+        linear_out(len(parts), out)
+        return out
+
+    @torch.no_grad()
+    def forward_eval(self, x: torch.Tensor) -> torch.Tensor:
+        """forward(x) as in eval mode, without switching modes (or walking modules): dropout
+        passes x through, BatchNorm uses its running statistics (the same call its eval-mode
+        forward makes); the same kernels otherwise, so the same numbers."""
+        for linear, norm, act, _drop, residual in self._parts():
+            u = F.linear(x, linear.weight, linear.bias)
+            if isinstance(norm, nn.BatchNorm1d) and norm.running_mean is not None:
+                u = F.batch_norm(
+                    u, norm.running_mean, norm.running_var, norm.weight, norm.bias, False, 0.0,
+                    norm.eps,
+                )  # fmt: skip
+            elif not isinstance(norm, nn.Identity):
+                u = norm(u)  # LayerNorm: the same in both modes
+            a = act(u)
+            x = x + a if residual else a
+        return F.linear(x, self.head.weight, self.head.bias)
 
     @property
     def linears(self) -> list[nn.Linear]:

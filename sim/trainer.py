@@ -5,14 +5,16 @@
     sim.history                      # tidy DataFrame: step, layer, metric, value
     sim.findings()                   # language-free diagnosis
 
-Per-layer numbers of recorded steps are stacked on the device and reach the host once per
-burst or progress callback (`_flush`); every step costs one sync, the divergence check, which
-must happen before the optimiser applies a non-finite gradient, and the step's scalars (loss,
-correct predictions, total gradient norm) ride along in that one transfer.
+A recorded step leaves one flat device tensor (per-layer norms, test loss and correct count,
+the probe's sums); these reach the host once per burst or progress callback, where `_decode`
+turns them into the history's numbers (`_flush`). Every step costs one sync, the divergence
+check, which must happen before the optimiser applies a non-finite gradient, and the step's
+scalars (loss, correct predictions, total gradient norm) ride along in that one transfer.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -21,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from sim import diagnosis
 from sim.activations import ACTIVATIONS
@@ -29,12 +30,11 @@ from sim.config import HOT_FIELDS, RunConfig, step_cost, test_size
 from sim.data import make_data
 from sim.device import DeviceChoice, resolve
 from sim.history import LAYER_METRICS, History
-from sim.model import MLP, SeededDropout, build_model
-from sim.probes import Probe
+from sim.model import MLP, build_model
+from sim.probes import ACT_METRICS, Probe
 
 FLUSH_RECORDS = 1024  # recorded steps held on the device before a flush, callback or not
 DEFAULT_STATS_EVERY = 10  # per-layer statistics every 10th step, and first and last of a burst
-_MODE_DEPENDENT = (nn.modules.batchnorm._BatchNorm, nn.Dropout, SeededDropout)
 
 
 @dataclass(frozen=True)
@@ -112,10 +112,10 @@ class Simulation:
         # The model's structure never changes: walk its module tree once, not every step.
         self._params = list(self.model.parameters())
         self._weights = [lin.weight for lin in self.model.linears]
-        self._before: list[torch.Tensor] | None = None  # weights before a recorded step
-        # Only BatchNorm and dropout act differently in eval mode: _evaluate flips just these,
-        # sparing model.eval() and model.train() a walk over every module per recorded step.
-        self._moded = [m for m in self.model.modules() if isinstance(m, _MODE_DEPENDENT)]
+        at = {id(p): i for i, p in enumerate(self._params)}
+        self._weight_at = [at[id(w)] for w in self._weights]  # in _params
+        # (weights, copies before a recorded step) by chunks of layers; held during a burst
+        self._before: list[tuple[list[torch.Tensor], list[torch.Tensor]]] | None = None
         self.activation = ACTIVATIONS[cfg.activation]
         self.probe = Probe(self.model, self.activation)
         self._history = History(len(self.model.linears))
@@ -192,6 +192,7 @@ class Simulation:
         finally:
             self._flush()  # also when a caller's exception (e.g. a rerun) cuts the burst short
             self._before = None  # a copy of every weight: held during a burst only
+            self.probe.release()
         seconds = time.perf_counter() - start
         if fail is not None:
             self.divergence = BurstResult(done, seconds, True, **fail)
@@ -219,16 +220,14 @@ class Simulation:
             model.train()
         self.optimizer.zero_grad(set_to_none=True)
         if record:
-            with self.probe.capture():
-                out = model(x)
-                loss = loss_fn(self.task, out, y)
-                loss.backward()
+            out, loss, params, signal, act = self._forward_backward_recorded(x, y)
         else:
             out = model(x)
             loss = loss_fn(self.task, out, y)
             loss.backward()
-
-        params = [p for p in self._params if p.grad is not None]
+            params = self._params
+        if any(p.grad is None for p in params):  # a parameter the loss does not reach
+            params = [p for p in params if p.grad is not None]
         grads = [p.grad for p in params]
         norms = torch._foreach_norm(grads)  # one fused call, on the device
         total = torch.linalg.vector_norm(torch.stack(norms))
@@ -254,25 +253,73 @@ class Simulation:
             return None
 
         weights = self._weights
-        ids = {id(p): i for i, p in enumerate(params)}
-        grad_norm = torch.stack([norms[ids[id(w)]] for w in weights])  # before clipping
+        if params is self._params:
+            grad_norm = [norms[i] for i in self._weight_at]  # before clipping
+        else:
+            ids = {id(p): i for i, p in enumerate(params)}
+            grad_norm = [norms[ids[id(w)]] for w in weights]
         if self._before is None:
-            self._before = [torch.empty_like(w) for w in weights]
-        before = self._before
-        with torch.no_grad():  # fused calls: one each for every layer's copy, norm, difference
-            torch._foreach_copy_(before, weights)
-            weight_norm = torch.stack(torch._foreach_norm(before))
-        probe_stats = self.probe.layer_stats(self.device)
+            self._before = _chunked(weights, [torch.empty_like(w) for w in weights])
+        weight_norm, update = [], []
+        # Fused calls (one per chunk of layers for each copy, norm, difference), a chunk small
+        # enough that the norm reads what the copy or difference just wrote from the cache.
+        with torch.no_grad():
+            for ws, before in self._before:
+                torch._foreach_copy_(before, ws)
+                weight_norm += torch._foreach_norm(before)
         test = self._evaluate()
         self.optimizer.step()
         with torch.no_grad():
-            torch._foreach_sub_(before, weights)  # in place: now -(W_after - W_before)
-            update_ratio = torch.stack(torch._foreach_norm(before)) / weight_norm
-        layer = torch.cat([torch.stack([grad_norm, weight_norm, update_ratio]), probe_stats])
+            for ws, before in self._before:
+                torch._foreach_sub_(before, ws)  # in place: now -(W_after - W_before)
+                update += torch._foreach_norm(before)
+        # One device tensor per record; _flush turns it into the history's rows on the host.
+        norms_row = torch.stack([*grad_norm, *weight_norm, *update, *signal, *test])
+        record_row = torch.cat([norms_row, *act])
         self._pending["rec_steps"].append(self.step)
-        self._pending["rec_layers"].append(layer)
-        self._pending["rec_scalars"].append(test)
+        self._pending["rec_batch"].append(len(y))
+        self._pending["rec_rows"].append(record_row)
         return None
+
+    def _forward_backward_recorded(self, x: torch.Tensor, y: torch.Tensor):
+        """Forward and backward of a recorded step: the same graph and the same gradients as
+        model(x) and loss.backward(), with the probe's statistics on the way, and ||dL/dz|| at
+        every Linear output z. Narrow layers: torch.autograd.grad returns dL/dz with the
+        parameters' gradients from the same backward pass, without a Python call per layer.
+        Wide layers: a tensor hook on z reduces dL/dz to its norm as backprop passes, while it
+        is in the cache, and lets it go (holding every layer's dL/dz to the end of the backward
+        pass would raise the peak memory by one more float per (layer, sample, unit)).
+        Returns (out, loss, the parameters, [||dL/dz||] per Linear layer, the probe's parts)."""
+        probe = self.probe
+        probe.begin(len(y))
+        params = self._params
+        if probe.wide(len(y)):
+            signal = [self._nan] * len(self.model.linears)
+
+            def hook(i: int, z: torch.Tensor) -> None:
+                if z.requires_grad:
+                    z.register_hook(functools.partial(_store_norm, signal, i))
+
+            out = self.model.forward_trace(x, probe.visit, hook)
+            loss = loss_fn(self.task, out, y)
+            act = probe.finish()
+            loss.backward()
+            return out, loss, params, signal, act
+        zs: list[torch.Tensor] = []
+        out = self.model.forward_trace(x, probe.visit, lambda _i, z: zs.append(z))
+        loss = loss_fn(self.task, out, y)
+        act = probe.finish()  # before backward: the activations are still in memory
+        n = len(params)
+        grads = torch.autograd.grad(loss, params + zs, allow_unused=True)
+        for p, g in zip(params, grads[:n], strict=True):
+            if g is not None:  # as loss.backward() would store it (AccumulateGrad's layout)
+                p.grad = g if g.is_contiguous() else g.contiguous()
+        caught = [g for g in grads[n:] if g is not None]
+        if len(caught) == len(zs):
+            return out, loss, params, list(torch._foreach_norm(caught)), act
+        # a Linear output the loss does not reach: no number
+        signal = [self._nan if g is None else torch.linalg.vector_norm(g) for g in grads[n:]]
+        return out, loss, params, signal, act
 
     def _clip(self, grads: list[torch.Tensor], total: torch.Tensor, measured: float) -> float:
         """Clip in place as torch.nn.utils does; return 1.0 where clipping changed a gradient.
@@ -292,21 +339,14 @@ class Simulation:
         return 0.0
 
     @torch.no_grad()
-    def _evaluate(self) -> torch.Tensor:
-        """(test_loss, test_acc) on the held-out set, eval mode, at the weights before the step."""
-        for m in self._moded:
-            m.training = False
-        try:
-            out = self.model(self.test_x)
-        finally:
-            for m in self._moded:
-                m.training = True
+    def _evaluate(self) -> list[torch.Tensor]:
+        """[test_loss, correct test predictions] (0-dim) on the held-out set, eval mode, at the
+        weights before the step; the accuracy is divided out on the host."""
+        out = self.model.forward_eval(self.test_x)
         loss = loss_fn(self.task, out, self.test_y)
         if self.task == "classification":
-            acc = (out.argmax(1) == self.test_y).float().mean()
-        else:
-            acc = self._nan
-        return torch.stack([loss, acc])
+            return [loss, (out.argmax(1) == self.test_y).sum(dtype=torch.float32)]
+        return [loss, self._nan]
 
     @torch.no_grad()
     def _locate_divergence(self, x: torch.Tensor, loss: torch.Tensor) -> dict:
@@ -341,9 +381,25 @@ class Simulation:
 
     @staticmethod
     def _empty_pending() -> dict[str, list]:
-        return {
-            k: [] for k in ("step_steps", "step_values", "rec_steps", "rec_layers", "rec_scalars")
-        }
+        return {k: [] for k in ("step_steps", "step_values", "rec_steps", "rec_batch", "rec_rows")}
+
+    def _decode(self, rows: np.ndarray, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Records (see _train_step: per layer grad, weight and update norms, ||dL/dz||; test
+        loss and correct count; the probe's columns) -> rec_layers, rec_scalars."""
+        n_rec, n_layers = len(rows), len(self.model.linears)
+        layers = np.full((n_rec, len(LAYER_METRICS), n_layers), np.nan, np.float32)
+        norms = rows[:, : 4 * n_layers].reshape(n_rec, 4, n_layers)
+        layers[:, 0:2] = norms[:, 0:2]  # grad_norm, weight_norm
+        with np.errstate(divide="ignore", invalid="ignore"):  # a zero weight: no update_ratio
+            layers[:, 2] = norms[:, 2] / norms[:, 1]  # ||W_after - W_before|| / ||W_before||
+        layers[:, 3] = norms[:, 3]  # signal_norm
+        test = rows[:, 4 * n_layers : 4 * n_layers + 2].copy()
+        if self.task == "classification":
+            test[:, 1] /= np.float32(len(self.test_y))
+        depth = self.probe.depth
+        act = self.probe.decode(rows[:, 4 * n_layers + 2 :], batch)
+        layers[:, len(LAYER_METRICS) - len(ACT_METRICS) :, :depth] = act
+        return layers, test
 
     def _flush(self) -> None:
         p = self._pending
@@ -353,8 +409,8 @@ class Simulation:
         step_values = np.asarray(p["step_values"], np.float32)  # already on the host
         # note: a CPU-GPU sync point, once per flush, for every per-layer number flushed
         if p["rec_steps"]:
-            rec_layers = torch.stack(p["rec_layers"]).cpu().numpy()
-            rec_scalars = torch.stack(p["rec_scalars"]).cpu().numpy()
+            rows = torch.stack(p["rec_rows"]).cpu().numpy()
+            rec_layers, rec_scalars = self._decode(rows, np.asarray(p["rec_batch"]))
         else:
             rec_layers = np.zeros((0, len(LAYER_METRICS), n_layers), np.float32)
             rec_scalars = np.zeros((0, 2), np.float32)
@@ -366,6 +422,27 @@ class Simulation:
             rec_scalars,
         )
         self._pending = self._empty_pending()
+
+
+def _store_norm(into: list, i: int, grad: torch.Tensor) -> None:
+    into[i] = torch.linalg.vector_norm(grad.detach())
+
+
+CHUNK_BYTES = 1 << 20  # well inside a core's L2 cache
+
+
+def _chunked(weights: list[torch.Tensor], copies: list[torch.Tensor]):
+    """[(weights, copies)] in runs of layers of about CHUNK_BYTES each (at least one layer)."""
+    chunks, size = [([], [])], 0
+    for w, c in zip(weights, copies, strict=True):
+        nbytes = w.numel() * w.element_size()
+        if chunks[-1][0] and size + nbytes > CHUNK_BYTES:
+            chunks.append(([], []))
+            size = 0
+        chunks[-1][0].append(w)
+        chunks[-1][1].append(c)
+        size += nbytes
+    return chunks
 
 
 def _divergence_fields(d: BurstResult) -> dict:

@@ -13,16 +13,25 @@ from sim.config import MEMORY_BUDGET, RunConfig, memory_estimate, problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# The peak is this process's VmHWM where Linux has it: ru_maxrss survives exec, so a child of a
+# large pytest process (after the rest of the suite) would start from the parent's peak and
+# measure nothing.
 PEAK = """
 import json, resource, sys, torch
 torch.set_num_threads(1)
 from sim.config import RunConfig
 from sim.trainer import Simulation
+def peak():
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) * 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 cfg = RunConfig(**json.loads(sys.argv[1]))
 Simulation(RunConfig(depth=1, width=2, device="cpu")).burst(2)  # torch's own first-use costs
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = peak()
 Simulation(cfg).burst(12)
-print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024)
+print(peak() - base)
 """
 
 

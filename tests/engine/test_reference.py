@@ -219,8 +219,9 @@ def test_every_activation(name):
 
 
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "hardtanh", "gelu", "identity"])
-def test_wide_layers_reduced_in_their_hook(name):
-    # 160 samples x 128 units: each layer's statistics are reduced in its forward hook
+def test_wide_layers_reduced_as_they_pass(name):
+    # 160 samples x 128 units: each layer's statistics are reduced during the forward, its
+    # signal norm in a tensor hook during the backward
     cfg = SMALL.replace(depth=3, width=128, activation=name, init="xavier_normal")
     assert train_size(cfg) * cfg.width >= IMMEDIATE_MIN
     check_step(cfg, 1)
@@ -232,7 +233,7 @@ def test_generic_flat_region_path_agrees(width):
     # an activation whose flat region has another shape falls back to Activation.in_flat
     cfg = SMALL.replace(depth=3, width=width, activation="sigmoid", init="default")
     fast, generic = (Simulation(cfg.replace(device="cpu"), stats_every=1) for _ in range(2))
-    generic.probe._margin = None
+    generic.probe._sign = None
     fast.burst(3)
     generic.burst(3)
     np.testing.assert_array_equal(fast.records.rec_layers, generic.records.rec_layers)
@@ -301,3 +302,34 @@ def test_dropout_only_in_train_mode():
     kept = drop(h)
     assert abs(float((kept == 0).float().mean()) - 0.5) < 0.03
     torch.testing.assert_close(kept[kept != 0], torch.full_like(kept[kept != 0], 2.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# The model's traced and eval-mode forwards are its forward
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"norm": "batchnorm", "dropout": 0.3, "residual": True}, {"norm": "layernorm"}],
+    ids=str,
+)
+def test_forward_trace_and_forward_eval_are_forward(changes):
+    sim = Simulation(SMALL.replace(device="cpu", activation="tanh", **changes))
+    sim.burst(3)  # BatchNorm running statistics away from their initial values
+    model, x = sim.model, sim.test_x
+    with torch.no_grad():
+        model.eval()
+        want_eval = model(x)
+        model.train()
+    torch.testing.assert_close(model.forward_eval(x), want_eval, rtol=0, atol=0)
+    assert model.training and all(m.training for m in model.modules())
+
+    seen, zs = [], []
+    g = sim._rng_dropout
+    state = g.get_state()
+    want = model(x)
+    g.set_state(state)  # the same dropout masks
+    got = model.forward_trace(x, lambda i, u, a: seen.append(i), lambda i, z: zs.append(z))
+    torch.testing.assert_close(got, want, rtol=0, atol=0)
+    assert seen == list(range(sim.cfg.depth)) and len(zs) == sim.cfg.depth + 1
+    assert zs[-1] is got
