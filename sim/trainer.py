@@ -114,8 +114,7 @@ class Simulation:
         self._weights = [lin.weight for lin in self.model.linears]
         at = {id(p): i for i, p in enumerate(self._params)}
         self._weight_at = [at[id(w)] for w in self._weights]  # in _params
-        # (weights, copies before a recorded step) by chunks of layers; held during a burst
-        self._before: list[tuple[list[torch.Tensor], list[torch.Tensor]]] | None = None
+        self._before: _Snapshot | None = None  # weights before a recorded step, in a burst
         self.activation = ACTIVATIONS[cfg.activation]
         self.probe = Probe(self.model, self.activation)
         self._history = History(len(self.model.linears))
@@ -259,23 +258,14 @@ class Simulation:
             ids = {id(p): i for i, p in enumerate(params)}
             grad_norm = [norms[ids[id(w)]] for w in weights]
         if self._before is None:
-            self._before = _chunked(weights, [torch.empty_like(w) for w in weights])
-        weight_norm, update = [], []
-        # Fused calls (one per chunk of layers for each copy, norm, difference), a chunk small
-        # enough that the norm reads what the copy or difference just wrote from the cache.
-        with torch.no_grad():
-            for ws, before in self._before:
-                torch._foreach_copy_(before, ws)
-                weight_norm += torch._foreach_norm(before)
+            self._before = _Snapshot(weights)
+        weight_norm = self._before.take()  # (n_layers,)
         test = self._evaluate()
         self.optimizer.step()
-        with torch.no_grad():
-            for ws, before in self._before:
-                torch._foreach_sub_(before, ws)  # in place: now -(W_after - W_before)
-                update += torch._foreach_norm(before)
+        update = self._before.update_norms()  # ||W_after - W_before||, (n_layers,)
         # One device tensor per record; _flush turns it into the history's rows on the host.
-        norms_row = torch.stack([*grad_norm, *weight_norm, *update, *signal, *test])
-        record_row = torch.cat([norms_row, *act])
+        parts = [torch.stack(grad_norm), weight_norm, update, torch.stack([*signal, *test])]
+        record_row = torch.cat(parts + act)
         self._pending["rec_steps"].append(self.step)
         self._pending["rec_batch"].append(len(y))
         self._pending["rec_rows"].append(record_row)
@@ -431,18 +421,71 @@ def _store_norm(into: list, i: int, grad: torch.Tensor) -> None:
 CHUNK_BYTES = 1 << 20  # well inside a core's L2 cache
 
 
-def _chunked(weights: list[torch.Tensor], copies: list[torch.Tensor]):
-    """[(weights, copies)] in runs of layers of about CHUNK_BYTES each (at least one layer)."""
-    chunks, size = [([], [])], 0
-    for w, c in zip(weights, copies, strict=True):
-        nbytes = w.numel() * w.element_size()
-        if chunks[-1][0] and size + nbytes > CHUNK_BYTES:
-            chunks.append(([], []))
-            size = 0
-        chunks[-1][0].append(w)
-        chunks[-1][1].append(c)
-        size += nbytes
-    return chunks
+class _Snapshot:
+    """The weights before a recorded step, for weight_norm and ||W_after - W_before||.
+
+    Small models (all weights within CHUNK_BYTES): one flat copy, one kernel per copy and
+    difference, one norm per run of equally sized layers (a few kernels instead of a few per
+    layer). Large ones: fused per-layer calls over chunks of about CHUNK_BYTES, so that each norm
+    reads what the copy or difference just wrote from the cache."""
+
+    def __init__(self, weights: list[torch.Tensor]):
+        self.weights = weights
+        sizes = [w.numel() for w in weights]
+        self.flat = sum(sizes) * weights[0].element_size() <= CHUNK_BYTES
+        if self.flat:
+            self.before = weights[0].new_empty(sum(sizes))
+            self.after = torch.empty_like(self.before)
+            self.runs: list[tuple[int, int, int]] = []  # (offset, layers, values per layer)
+            offset = 0
+            for n in sizes:
+                if self.runs and self.runs[-1][2] == n:
+                    o, k, _ = self.runs[-1]
+                    self.runs[-1] = (o, k + 1, n)
+                else:
+                    self.runs.append((offset, 1, n))
+                offset += n
+            return
+        self.chunks: list[tuple[list[torch.Tensor], list[torch.Tensor]]] = [([], [])]
+        size = 0
+        for w in weights:
+            nbytes = w.numel() * w.element_size()
+            if self.chunks[-1][0] and size + nbytes > CHUNK_BYTES:
+                self.chunks.append(([], []))
+                size = 0
+            self.chunks[-1][0].append(w)
+            self.chunks[-1][1].append(torch.empty_like(w))
+            size += nbytes
+
+    def _run_norms(self, flat: torch.Tensor) -> torch.Tensor:
+        parts = [
+            torch.linalg.vector_norm(flat[o : o + k * n].view(k, n), dim=1) for o, k, n in self.runs
+        ]
+        return torch.cat(parts) if len(parts) > 1 else parts[0]
+
+    @torch.no_grad()
+    def take(self) -> torch.Tensor:
+        """Copy the weights; return each one's norm, (layers,)."""
+        if self.flat:
+            torch.cat([w.view(-1) for w in self.weights], out=self.before)
+            return self._run_norms(self.before)
+        norms = []
+        for ws, copies in self.chunks:
+            torch._foreach_copy_(copies, ws)
+            norms += torch._foreach_norm(copies)
+        return torch.stack(norms)
+
+    @torch.no_grad()
+    def update_norms(self) -> torch.Tensor:
+        """||W_now - W_taken|| per layer, (layers,)."""
+        if self.flat:
+            now = torch.cat([w.view(-1) for w in self.weights], out=self.after)
+            return self._run_norms(now.sub_(self.before))
+        norms = []
+        for ws, copies in self.chunks:
+            torch._foreach_sub_(copies, ws)  # in place: now -(W_after - W_before)
+            norms += torch._foreach_norm(copies)
+        return torch.stack(norms)
 
 
 def _divergence_fields(d: BurstResult) -> dict:

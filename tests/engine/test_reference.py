@@ -23,7 +23,7 @@ from sim.activations import ACTIVATIONS
 from sim.config import RunConfig, train_size
 from sim.history import LAYER_METRICS
 from sim.probes import IMMEDIATE_MIN
-from sim.trainer import Simulation
+from sim.trainer import Simulation, _Snapshot
 
 FUNCTIONAL = {
     "identity": lambda z: z,
@@ -226,6 +226,15 @@ def test_wide_layers_reduced_as_they_pass(name):
     assert train_size(cfg) * cfg.width >= IMMEDIATE_MIN
     check_step(cfg, 1)
     check_step(cfg.replace(norm="batchnorm", residual=True), 1)
+
+
+@pytest.mark.parametrize("chunk_bytes", [0, 40_000])
+def test_weight_snapshot_in_chunks(monkeypatch, chunk_bytes):
+    # large models copy their weights layer by layer in chunks (small ones in one flat copy)
+    monkeypatch.setattr("sim.trainer.CHUNK_BYTES", chunk_bytes)
+    sim = check_step(SMALL.replace(depth=5, width=64, optimizer="adam", lr=0.01), 2)
+    snapshot = _Snapshot(sim._weights)
+    assert not snapshot.flat and len(snapshot.chunks) > 1
 
 
 @pytest.mark.parametrize("width", [12, 128])
