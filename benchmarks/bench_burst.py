@@ -15,6 +15,7 @@ Then the depth sweep: 3 activations x 6 depths at initialisation, after import (
 
     python benchmarks/bench_burst.py                # torch's default thread count
     python benchmarks/bench_burst.py --threads 1 --optimizer sgd --rounds 15
+    python benchmarks/bench_burst.py --optimizers   # fused Adam vs PyTorch's default loop only
 """
 
 from __future__ import annotations
@@ -105,14 +106,42 @@ def time_config(name: str, optimizer: str, rounds: int) -> dict[str, dict[str, f
     }
 
 
+def optimizer_speed(rounds: int) -> None:
+    """The bare loop's time per step with the engine's Adam (fused where the device has it) and
+    with PyTorch's default (single-tensor) Adam, interleaved: what the fused kernel saves."""
+    print(f"{'config':24} {'default ms':>10} {'fused ms':>9} {'default/fused':>14}")
+    for name, shape in {"default config": {}, **CONFIGS}.items():
+        cfg = RunConfig(device="cpu", **shape)
+        loops = {"default": BareLoop(cfg), "fused": BareLoop(cfg)}
+        loops["default"].optimizer = torch.optim.Adam(
+            loops["default"].model.parameters(), lr=cfg.lr, foreach=False
+        )
+        assert loops["fused"].optimizer.defaults.get("fused"), "the engine's Adam is not fused"
+        n = STEPS.get(name, 200)
+        times: dict[str, list[float]] = {k: [] for k in loops}
+        for loop in loops.values():
+            loop.burst(5)
+        for _ in range(rounds):
+            for key in random.sample(list(loops), len(loops)):
+                start = time.perf_counter()
+                loops[key].burst(n)
+                times[key].append((time.perf_counter() - start) / n * 1e3)
+        d, f = (statistics.median(times[k]) for k in ("default", "fused"))
+        print(f"{name:24} {d:10.3f} {f:9.3f} {d / f:14.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
     parser.add_argument("--optimizer", default="adam", choices=("sgd", "adam"))
     parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--optimizers", action="store_true", help="only fused vs default Adam")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.optimizers:
+        optimizer_speed(args.rounds)
+        return
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} threads, optimizer "
         f"{args.optimizer}, batch {BATCH}, relu/kaiming_normal, {args.rounds} interleaved rounds"

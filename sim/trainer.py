@@ -61,8 +61,16 @@ class BurstResult:
         return self.steps_run / self.seconds if self.seconds > 0 else 0.0
 
 
+# Devices with a fused Adam kernel: one call updates every parameter, where PyTorch's default on
+# the CPU dispatches about ten small ops per parameter from Python. A training step on 2 CPU
+# cores: 1.4-1.8x faster with it (`python benchmarks/bench_burst.py --optimizers`).
+FUSED_DEVICES = ("cpu", "cuda")
+
+
 def make_optimizer(cfg: RunConfig, params) -> torch.optim.Optimizer:
+    params = list(params)
     kw = {"lr": cfg.lr, "weight_decay": cfg.weight_decay}
+    fused = bool(params) and all(p.device.type in FUSED_DEVICES for p in params)
     if cfg.optimizer == "sgd":
         return torch.optim.SGD(params, **kw)
     if cfg.optimizer == "momentum":
@@ -70,9 +78,9 @@ def make_optimizer(cfg: RunConfig, params) -> torch.optim.Optimizer:
     if cfg.optimizer == "rmsprop":
         return torch.optim.RMSprop(params, **kw)
     if cfg.optimizer == "adam":
-        return torch.optim.Adam(params, **kw)
+        return torch.optim.Adam(params, fused=fused, **kw)
     if cfg.optimizer == "adamw":
-        return torch.optim.AdamW(params, **kw)
+        return torch.optim.AdamW(params, fused=fused, **kw)
     raise ValueError(f"unknown optimizer {cfg.optimizer!r}")
 
 
