@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import streamlit as st
+
 from sim.slots import SLOTS
 from sim.trainer import BurstResult, Progress
 from ui.guard import engine_error
@@ -25,6 +27,18 @@ from ui.lab import Lab
 LIVE_FIRST_S = 1.0
 LIVE_MIN_GAP_S = 0.5
 LIVE_SHARE = 0.2
+# The progress bar moves at most every PROGRESS_GAP_S: each move is a message for which the
+# browser renders the page again (20 a burst cost a learner's browser ~0.2 CPU-s per burst, and
+# a room's browsers on one machine compete with the server). Between moves a session-state read
+# keeps each callback a point where a changed control stops the burst.
+PROGRESS_GAP_S = 0.25
+YIELD_KEY = "_training_yield"
+
+
+def yield_point() -> None:
+    """Let Streamlit stop this run here if the user changed something (reading session state is
+    one of its yield points), without sending the browser anything."""
+    _ = YIELD_KEY in st.session_state
 
 
 def run_burst(lab: Lab, n: int, slot, live: Callable[[], None] | None = None) -> BurstResult | None:
@@ -38,12 +52,17 @@ def run_burst(lab: Lab, n: int, slot, live: Callable[[], None] | None = None) ->
     lab.begin_burst(n)
     bar = slot.progress(0.0, text=t("playground.progress", step=sim.step, done=0, total=n))
     next_draw = None  # set when the slot is ours
+    next_bar = 0.0
 
     def on_progress(p: Progress) -> None:
-        nonlocal next_draw
-        text = t("playground.progress", step=p.step, done=p.done, total=p.total)
-        bar.progress(min(1.0, p.done / max(1, p.total)), text=text)
+        nonlocal next_draw, next_bar
         started = time.perf_counter()
+        if started >= next_bar:
+            text = t("playground.progress", step=p.step, done=p.done, total=p.total)
+            bar.progress(min(1.0, p.done / max(1, p.total)), text=text)
+            next_bar = started + PROGRESS_GAP_S
+        else:
+            yield_point()
         if next_draw is None:
             next_draw = started - p.seconds + LIVE_FIRST_S
         if live is not None and started >= next_draw and not SLOTS.waiting:

@@ -67,3 +67,40 @@ def test_time_spent_queued_does_not_count_towards_the_first_second(monkeypatch):
     monkeypatch.setattr(training.time, "perf_counter", lambda: real_clock() + clock[0])
     monkeypatch.setattr(SLOTS, "hold", slow_hold)
     assert burst_redraws() == 0
+
+
+def test_progress_bar_moves_at_most_every_gap_and_every_callback_can_stop_the_burst(monkeypatch):
+    """With a gap longer than the burst the bar moves once (its first callback); the other
+    callbacks still pass a yield point, where Streamlit stops a run whose controls changed."""
+    moves, yields = [], []
+
+    class CountingBar(Bar):
+        def progress(self, *_, **__):
+            moves.append(1)
+
+    class CountingSlot(Slot):
+        def progress(self, *_, **__):
+            return CountingBar()
+
+    monkeypatch.setattr(training, "PROGRESS_GAP_S", 3600.0)
+    monkeypatch.setattr(training, "yield_point", lambda: yields.append(1))
+    lab = Lab(DEFAULT.replace(depth=2, width=8))
+    assert training.run_burst(lab, 100, CountingSlot()) is not None
+    assert len(moves) == 1 and len(yields) >= 18  # a callback every 5%: 19 of them, 1 drawn
+    monkeypatch.setattr(training, "PROGRESS_GAP_S", 0.0)
+    moves.clear()
+    assert training.run_burst(lab, 100, CountingSlot()) is not None
+    assert len(moves) >= 19
+
+
+def test_yield_point_reads_session_state(monkeypatch):
+    reads = []
+
+    class State:
+        def __contains__(self, key):
+            reads.append(key)
+            return False
+
+    monkeypatch.setattr(training.st, "session_state", State())
+    training.yield_point()
+    assert reads == [training.YIELD_KEY]
