@@ -169,7 +169,8 @@ def _forward_collect(model, x: torch.Tensor) -> tuple[list[torch.Tensor], torch.
     """model(x), keeping each hidden block's post-activation output (before dropout).
 
     Mirrors sim.model.Block.forward step for step (tests check the output matches model(x));
-    walking the blocks keeps views free of hooks, which the Probe alone owns."""
+    walking the blocks needs no hooks on the model (the trainer uses none either: see
+    MLP.forward_trace)."""
     acts = []
     h = x  # (B, 2)
     for block in model.blocks:
