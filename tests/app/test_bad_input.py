@@ -398,8 +398,13 @@ class Interrupt(BaseException):
 
 
 class FakeBar:
+    """A progress bar whose moves are yield points (as in Streamlit): it may stop the run."""
+
+    latest: FakeBar | None = None
+
     def __init__(self, stop_after: int | None = None, stop: threading.Event | None = None):
         self.calls, self.stop_after, self.stop = 0, stop_after, stop
+        FakeBar.latest = self
 
     def progress(self, *_, **__):
         self.calls += 1
@@ -407,6 +412,21 @@ class FakeBar:
             raise Interrupt
         if self.stop is not None and self.stop.is_set():
             raise Interrupt
+
+
+@pytest.fixture(autouse=True)
+def yield_points_reach_the_bar(monkeypatch):
+    """A burst's yield points are the bar's moves and, between moves, ui.training.yield_point
+    (a session-state read): here both reach the latest fake bar, which may stop the run."""
+    from ui import training
+
+    def yield_point() -> None:
+        if FakeBar.latest is not None:
+            FakeBar.latest.progress()
+
+    monkeypatch.setattr(training, "yield_point", yield_point)
+    yield
+    FakeBar.latest = None
 
 
 class FakeSlot:
