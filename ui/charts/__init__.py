@@ -29,7 +29,7 @@ CHART_KEYS: tuple[str, ...] = (
     "charts.step",
     "charts.underflow",
     # a. gradient norm per layer
-    "charts.grad_norm_title",  # {step}
+    "charts.grad_norm_title",
     "charts.grad_norm_subtitle",
     "charts.band_note",  # {low} {high}
     "charts.band_vanishing",
@@ -53,12 +53,12 @@ CHART_KEYS: tuple[str, ...] = (
     "charts.test",
     "charts.diverged",
     # d. activations and units
-    "charts.act_title",  # {step}
+    "charts.act_title",
     "charts.act_subtitle",
     "charts.act_axis",
     "charts.act_mean",
     "charts.act_std",
-    "charts.units_title",  # {step}
+    "charts.units_title",
     "charts.saturation",
     "charts.dead",
     "charts.share",

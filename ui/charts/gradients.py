@@ -142,8 +142,7 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
         tr("charts.grad_norm_subtitle"),
         tr("charts.band_note").format(low=f"{VANISH_RATIO:g}", high=f"{EXPLODE_RATIO:g}"),
     ]
-    title = tr("charts.grad_norm_title").format(step=step)
-    return chart(data, parts + labels, title, subtitle)
+    return chart(data, parts + labels, tr("charts.grad_norm_title"), subtitle)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -153,9 +153,7 @@ def _latest_wide(history: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
             column[np.searchsorted(layers, layer[here])] = value[here]
             wide[name] = column
     frame = pd.DataFrame(wide)
-    frame = frame[frame.notna().all(axis=1).to_numpy()].reset_index(drop=True)
-    frame["step"] = int(steps.max())
-    return frame
+    return frame[frame.notna().all(axis=1).to_numpy()].reset_index(drop=True)
 
 
 def activation_chart(history: pd.DataFrame, tr: Tr) -> Spec:
@@ -195,8 +193,8 @@ def activation_chart(history: pd.DataFrame, tr: Tr) -> Spec:
         view("layers", mark("rule", opacity=0.6, strokeWidth=3), spread),
         view("layers", mark("point", filled=True, opacity=1, size=70), mean),
     ]
-    title = tr("charts.act_title").format(step=int(wide["step"].iloc[0]))
-    return chart({"layers": stats}, parts, title, tr("charts.act_subtitle"))
+    title, subtitle = tr("charts.act_title"), tr("charts.act_subtitle")
+    return chart({"layers": stats}, parts, title, subtitle)
 
 
 def unit_health_chart(history: pd.DataFrame, tr: Tr) -> Spec:
@@ -245,6 +243,5 @@ def unit_health_chart(history: pd.DataFrame, tr: Tr) -> Spec:
         ],
     }
     bars = view("shares", mark("bar"), encoding)
-    title = tr("charts.units_title").format(step=int(wide["step"].iloc[0]))
     # the legend's second line adds its height, so the bars keep theirs
-    return chart({"shares": shares}, [bars], title, height=HEIGHT + LEGEND_LINE)
+    return chart({"shares": shares}, [bars], tr("charts.units_title"), height=HEIGHT + LEGEND_LINE)
