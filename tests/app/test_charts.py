@@ -330,6 +330,17 @@ def test_decision_chart_per_task(sims):
         )
     )
     assert title_of(reg) == tr("charts.surface_title_reg")
+    # symmetric around 0 out to a coarse grid, holding every prediction and target
+    low, zero, high = encodings(reg, "color")[0]["scale"]["domain"]
+    assert zero == 0 and low == -high and high == charts.base.nice_ceil(high)
+    values = [r["value"] for r in dataset_with(reg, "x1_lo")]
+    values += [r["label"] for r in dataset_with(reg, "split_name")]
+    assert max(abs(v) for v in values) <= high < 2 * max(abs(v) for v in values)
+
+
+def test_nice_ceil_rounds_up_to_a_coarse_grid():
+    cases = {0.011: 0.015, 2.6: 3.0, 2.75: 3.0, 3.0: 3.0, 3.01: 4.0, 9.2: 10.0, 0.0: 1.0}
+    assert {x: charts.base.nice_ceil(x) for x in cases} == cases
 
 
 def test_decision_chart_caps_cells_and_points(sims):

@@ -100,6 +100,18 @@ def log_domain(values: np.ndarray, *extra: float) -> tuple[float, float]:
     return lo, max(hi, lo * 100)
 
 
+NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceil(x: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten that is >= x (1 for
+    x <= 0): a coarse grid, so a bound that drifts a little from burst to burst stays put."""
+    if not (x > 0 and math.isfinite(x)):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(s * power for s in NICE_STEPS if s * power >= x * (1 - 1e-12))
+
+
 def decades(lo: float, hi: float) -> list[float]:
     """Tick values 10^k from lo to hi: a log axis without its 2..9 sub-ticks and grid lines."""
     a, b = round(math.log10(lo)), round(math.log10(hi))

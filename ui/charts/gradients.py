@@ -90,8 +90,7 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     signal = signal[signal["step"] == step]
     out = grad.loc[grad["layer"] == count, "value"]
     ref = float(out.iloc[0]) if len(out) and out.iloc[0] > 0 else None
-    marks = [ref * VANISH_RATIO / 10, ref * EXPLODE_RATIO * 10] if ref else []  # every band shows
-    lo, hi = log_domain(np.concatenate([grad["value"], signal["value"]]), *marks)
+    lo, hi = _norm_domain(history, count)
     grad, signal = _marked(grad, lo, tr, count), _marked(signal, lo, tr, count)
 
     layers = list(range(1, count + 1))
@@ -143,6 +142,22 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
         tr("charts.band_note").format(low=f"{VANISH_RATIO:g}", high=f"{EXPLODE_RATIO:g}"),
     ]
     return chart(data, parts + labels, tr("charts.grad_norm_title"), subtitle)
+
+
+def _norm_domain(history: pd.DataFrame, count: int) -> tuple[float, float]:
+    """Whole decades around every norm recorded so far and every recorded step's bands (a
+    decade beyond them, so every band shows).
+
+    The whole history, not the latest step alone: the output layer's norm wanders by about a
+    decade from burst to burst, and an axis following it would change the spec, so the browser
+    would rebuild the chart instead of swapping its data. This axis only widens, when a norm
+    goes where none went before, and the bars move against a still frame."""
+    grad = metric(history, "grad_norm", layers=True)
+    signal = metric(history, "signal_norm", layers=True)
+    out = grad.loc[grad["layer"] == count, "value"].to_numpy()
+    out = out[out > 0]
+    marks = [out.min() * VANISH_RATIO / 10, out.max() * EXPLODE_RATIO * 10] if len(out) else []
+    return log_domain(np.concatenate([grad["value"], signal["value"]]), *marks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,14 +229,19 @@ def grad_heatmap_chart(history: pd.DataFrame, tr: Tr, max_columns: int = MAX_COL
             tip("note", NOMINAL, " "),
         ],
     }
-    scale = {"domain": [mid - spread, mid + spread], "reverse": True, "scheme": "redblue"}
+    # The colour scale's ends come as data, two rows drawn by an invisible mark: they move a
+    # little every burst, and written into the scale they would change the spec, which makes the
+    # browser rebuild the chart instead of swapping its data. The cells lie between them.
+    reach = [{"log10": mid - spread}, {"log10": mid + spread}]
+    scale = {"reverse": True, "scheme": "redblue", "zero": False}
     color = field("log10", QUANT, scale=scale, title=tr("charts.log10_grad"))
     layers = [
+        view("reach", mark("rect", opacity=0), {"color": color}),  # below the cells' tooltips
         view("cells", mark("rect"), {**base, "color": color}, where="!datum.underflow"),
         view("cells", mark("rect", color="#333"), base, where="datum.underflow"),
     ]
     title, subtitle = tr("charts.heatmap_title"), tr("charts.heatmap_subtitle")
-    return chart({"cells": cells}, layers, title, subtitle)
+    return chart({"cells": cells, "reach": reach}, layers, title, subtitle)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import HEIGHT, UNDERFLOW_COLOR, Tr, layer_names
+from ui.charts.base import HEIGHT, UNDERFLOW_COLOR, Tr, layer_names, nice_ceil
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
@@ -27,10 +27,19 @@ from ui.charts.spec import (
 MAX_POINTS = 1000  # data points drawn over the surface (every k-th beyond that)
 MAX_CELLS = 3600  # surface cells drawn (a finer grid is thinned to every k-th row and column)
 MAX_LAYERS_SHOWN = 6  # distributions: default number of layers overlaid
+ZERO_MARGIN = 1 / 12  # distributions: room for exact zeros left of the bins, share of their range
 CLASS_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2")  # class 0..3: points
 PALE_CLASSES = ("#a9c1dc", "#fbc28c", "#aad0a5", "#d8bcd0")  # the same, pale: surfaces
 STRONG = (CLASS_COLORS[0], "#f7f7f7", CLASS_COLORS[1])  # diverging, for points
 PALE = (PALE_CLASSES[0], "#ffffff", PALE_CLASSES[1])  # diverging, for surfaces
+
+# No number under the zeros' margin: it is no position on the log axis. The margin is the first
+# ZERO_MARGIN / (1 + ZERO_MARGIN) of the axis (1/13), read off the scale in the browser, so the
+# spec stays the same while the bins move (a hair less, so a tick right on the rule is labelled).
+_MARGIN_WIDTH = (
+    f"(domain('x')[1] - domain('x')[0]) * {0.9999 * ZERO_MARGIN / (1 + ZERO_MARGIN):.6f}"
+)
+_NO_LABEL_IN_MARGIN = f"datum.value < domain('x')[0] + {_MARGIN_WIDTH} ? '' : datum.label"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,7 +112,8 @@ def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr
     else:
         title = tr("charts.prediction")
         tips = [tip("value", QUANT, title, ".3g")]
-        m = float(np.nanmax(np.abs(np.concatenate([cells["value"], points["label"]])))) or 1.0
+        # symmetric around 0, out to a coarse grid: the predictions' extremes move every burst
+        m = nice_ceil(float(np.nanmax(np.abs(np.concatenate([cells["value"], points["label"]])))))
         fill = field("value", QUANT, scale=_diverging((-m, 0, m), PALE), title=title)
         dot_fill = field("label", QUANT, legend=None, scale=_diverging((-m, 0, m), STRONG))
     area = {
@@ -192,7 +202,9 @@ def distributions_chart(
     per weight entry). The y axis is the share of the layer's entries, so layers of different
     size compare. Bins are shared across layers: for gradients, a curve sliding left from the
     output layer to the input is vanishing, seen entry by entry. Exact zeros (no place on a log
-    axis) are a red triangle left of the axis, their share in the tooltip.
+    axis) are a diamond per layer in a margin left of a dashed rule, marked "= 0", their share
+    in the tooltip. The x axis is left to the data (no domain in the spec), so it stays the same
+    while the bins move from burst to burst.
     `layers`: which layers to overlay (a selector's choice); default pick_layers(all).
     Empty or None frame, or no such quantity: placeholder chart."""
     if dist is None or dist.empty:
@@ -224,14 +236,13 @@ def distributions_chart(
     )
     zeros = picked["zeros"].to_numpy()[first]  # per layer, as the layer's first row says
     has_zeros = zeros > 0
-    width = float(bin_hi[0] - bin_lo[0])
     lo, hi = float(bin_lo.min()), float(bin_hi.max())
-    slot = lo - 1.5 * width  # where exact zeros are drawn, left of a dashed rule at lo
-    x_scale = {
-        "domain": [slot - width if has_zeros.any() else lo, hi],
-        "nice": False,
-        "zero": False,
-    }
+    margin = ZERO_MARGIN * (hi - lo)  # room for exact zeros, left of a dashed rule at lo
+    slot = lo - 0.6 * margin  # where they are drawn
+    # No domain written out: the bins' range moves every burst, and a spec that changes makes
+    # the browser rebuild the chart instead of swapping its data. The data spans it (the zeros'
+    # margin included), so the axis fits the bins as a written domain would.
+    x_scale = {"nice": False, "zero": False}
     color = layer_color(count, tr, shown=sorted(chosen))
     tip_layer = tip("layer_name", NOMINAL, tr("charts.layer"))
     tip_share = tip("share", QUANT, tr("charts.share_entries"), ".2%")
@@ -240,8 +251,7 @@ def distributions_chart(
         "x": field(
             "bin_lo",
             QUANT,
-            # no number under the zeros' slot: it is not a position on the log axis
-            axis={"labelExpr": f"datum.value < {lo} ? '' : datum.label"},
+            axis={"labelExpr": _NO_LABEL_IN_MARGIN} if has_zeros.any() else {},
             scale=x_scale,
             title=tr(f"charts.dist_axis_{quantity}"),
         ),
@@ -271,12 +281,16 @@ def distributions_chart(
                 "note": tr("charts.zeros"),
             }
         )
-        data["edge"] = [{"x": lo}]
+        data["edge"] = [{"x": lo, "margin": lo - margin}]
         data["zero_label"] = [{"x": slot, "text": "= 0"}]
         x = field("x", QUANT, scale=x_scale)
         diamond = mark("point", filled=True, opacity=1, shape="diamond", size=90)
         label = mark("text", baseline="bottom", color=UNDERFLOW_COLOR, dy=-3)
         parts += [
+            # invisible: it only stretches the axis over the zeros' margin
+            view(
+                "edge", mark("rect", opacity=0), {"x": field("margin", QUANT), "x2": {"field": "x"}}
+            ),
             view("edge", mark("rule", color="#888", strokeDash=[3, 3]), {"x": x}),
             view(
                 "zeros",
