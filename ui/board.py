@@ -9,6 +9,11 @@ the page renders. Charts are Vega-Lite specs written as dicts (ui.charts); their
 turned into Arrow tables here, once, which is what Streamlit sends to the browser. A rerun that
 trained nothing (a click elsewhere, a language-free change) redraws every chart from that cached
 spec instead of rebuilding it.
+
+Each slot shows its last chart again from the start of a run, so the browser keeps the chart's
+Vega view through a burst: a new spec that differs only in its datasets is then swapped in
+without building the chart again, which is why the specs keep everything but their data still
+from burst to burst (tests/app/test_chart_stability.py).
 """
 
 from __future__ import annotations
@@ -46,9 +51,16 @@ class Board:
     def __init__(self, cache: dict | None = None) -> None:
         self.cache = cache if cache is not None else {}
         self.slots: dict[str, Any] = {}
+        self.shown: dict[str, dict] = {}  # the spec each slot shows now
+        drawn = self.cache.get("specs", {})
         for row in LAYOUT:
             for name, column in zip(row, st.columns(len(row)), strict=True):
                 self.slots[name] = column.empty()
+                # The chart of the last run, again at once: the browser keeps its view, and a
+                # next spec that differs only in its datasets swaps the data in place instead of
+                # building the chart anew (an empty slot in between would throw the view away).
+                if name in drawn and drawn[name][1] is not None:
+                    self._show(name, drawn[name][1])
 
     # -- drawing -------------------------------------------------------------------------------
     def _put(self, name: str, build: Builder, tr, state: tuple | None = None) -> None:
@@ -67,8 +79,13 @@ class Board:
                 specs[name] = (state, spec)
         if spec is None:
             self.slots[name].empty()
-        else:
-            self.slots[name].vega_lite_chart(spec, width="stretch")
+            self.shown.pop(name, None)
+        elif spec is not self.shown.get(name):  # else on screen already, nothing to send
+            self._show(name, spec)
+
+    def _show(self, name: str, spec: dict) -> None:
+        self.slots[name].vega_lite_chart(spec, width="stretch")
+        self.shown[name] = spec
 
     def draw_live(self, sim: Simulation) -> None:
         history, tr = sim.history, translator()
