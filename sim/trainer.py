@@ -6,8 +6,9 @@
     sim.findings()                   # language-free diagnosis
 
 A recorded step leaves one flat device tensor (per-layer norms, test loss and correct count,
-the probe's sums); these reach the host once per burst or progress callback, where `_decode`
-turns them into the history's numbers (`_flush`). Every step costs one sync, the divergence
+the probe's sums); these reach the host once per burst, or when `history` or `records` is read
+during one (a progress callback drawing live charts), where `_decode` turns them into the
+history's numbers (`_flush`). Every step costs one sync, the divergence
 check, which must happen before the optimiser applies a non-finite gradient, and the step's
 scalars (loss, correct predictions, total gradient norm) ride along in that one transfer.
 """
@@ -136,10 +137,12 @@ class Simulation:
 
     @property
     def history(self):
+        self._flush()  # what a burst still holds (called from a progress callback)
         return self._history.frame()
 
     @property
     def records(self) -> History:
+        self._flush()
         return self._history
 
     @property
@@ -190,9 +193,10 @@ class Simulation:
                 if len(self._pending["rec_steps"]) >= FLUSH_RECORDS:  # bound device memory
                     self._flush()
                 if on_progress is not None and (done % every == 0) and done < n:
-                    self._flush()
+                    # no flush here: the loss is already on the host, and a callback that
+                    # reads `history` or `records` flushes then (most callbacks do not)
                     elapsed = time.perf_counter() - start
-                    loss = float(self._history.step_values[-1, 0]) if done else math.nan
+                    loss = self._last_loss()
                     if on_progress(Progress(done, n, self.step, elapsed, loss)) is False:
                         stopped = True
                         break
@@ -205,6 +209,13 @@ class Simulation:
             self.divergence = BurstResult(done, seconds, True, **fail)
             return self.divergence
         return BurstResult(done, seconds, stopped=stopped)
+
+    def _last_loss(self) -> float:
+        pending = self._pending["step_values"]
+        if pending:
+            return float(pending[-1][0])
+        values = self._history.step_values
+        return float(values[-1, 0]) if len(values) else math.nan
 
     # ---------------------------------------------------------------------------------------
     # One step

@@ -240,3 +240,27 @@ def test_every_preset_is_valid_and_affordable():
     for preset in PRESETS.values():
         assert preset.cfg.validated() is preset.cfg
         assert preset.steps <= max_burst_steps(preset.cfg), preset.name
+
+
+def test_progress_callbacks_flush_only_when_they_read_the_history():
+    """The per-layer numbers stay on the device through callbacks that do not look at them (the
+    progress bar); a callback that reads `history` sees every step so far, and the loss it is
+    given is the latest step's."""
+    sim = Simulation(SMALL)
+    held, seen = [], []
+
+    def quiet(p):
+        held.append(len(sim._pending["step_steps"]))
+        assert p.loss == sim._pending["step_values"][-1][0]
+
+    sim.burst(40, quiet)
+    assert held == list(range(2, 40, 2))  # nothing flushed before the burst's end
+    assert sim.history["step"].max() == 40 and not sim._pending["step_steps"]
+
+    def reading(p):
+        loss = sim.history.query("layer == 0 and metric == 'loss'")
+        seen.append((p.step, int(loss["step"].max()), float(loss["value"].iloc[-1]), p.loss))
+
+    sim.burst(40, reading)
+    assert [s for s, *_ in seen] == [m for _, m, *_ in seen] == list(range(42, 80, 2))
+    assert all(v == pytest.approx(loss) for *_, v, loss in seen)
