@@ -47,36 +47,28 @@ def measured_peak(cfg: RunConfig) -> int:
     return int(done.stdout.strip())
 
 
-@pytest.mark.parametrize(
-    "fields",
-    [
-        dict(depth=64, width=64, batch_size=255, n_samples=320),
-        dict(depth=64, width=2, batch_size=4000, n_samples=4000),
-        dict(depth=64, width=32, batch_size=64, norm="batchnorm", dropout=0.5),
-    ],
-)
-def test_estimate_bounds_deep_narrow_networks(fields):
-    """Where the per-weight and per-value terms are small, the fixed part keeps it an upper
-    bound (64 x 64 x 255 held 29.7 MB against 23.3 MB estimated without it)."""
-    cfg = RunConfig(device="cpu", **fields)
-    assert measured_peak(cfg) <= memory_estimate(cfg)
+# (fields, big): big networks, where the estimate is mostly per weight and per value, must also
+# not be far above the peak; in deep narrow ones the fixed part keeps it an upper bound (64 x 64
+# x batch 255 held 29.7 MB against 23.3 MB estimated without it).
+CASES = [
+    (dict(depth=32, width=256, batch_size=512, n_samples=1000), True),
+    (dict(depth=64, width=64, batch_size=2000, n_samples=4000), True),
+    (dict(depth=24, width=192, batch_size=300, norm="batchnorm", dropout=0.2), True),
+    (dict(depth=64, width=64, batch_size=255, n_samples=320), False),
+    (dict(depth=64, width=2, batch_size=4000, n_samples=4000), False),
+    (dict(depth=64, width=32, batch_size=64, norm="batchnorm", dropout=0.5), False),
+]
 
 
-@pytest.mark.parametrize(
-    "fields",
-    [
-        dict(depth=32, width=256, batch_size=512, n_samples=1000),
-        dict(depth=64, width=64, batch_size=2000, n_samples=4000),
-        dict(depth=24, width=192, batch_size=300, norm="batchnorm", dropout=0.2),
-    ],
-)
-def test_estimate_bounds_the_measured_peak(fields):
+@pytest.mark.parametrize(("fields", "big"), CASES)
+def test_estimate_bounds_the_measured_peak(fields, big):
     cfg = RunConfig(device="cpu", **fields)
     assert problems(cfg) == []  # inside the budget, so the app would train it
     peak = measured_peak(cfg)
     estimate = memory_estimate(cfg)
     assert peak <= estimate, (peak / 2**20, estimate / 2**20)
-    assert peak >= 0.3 * estimate, (peak / 2**20, estimate / 2**20)  # an estimate, not a wall
+    if big:  # an estimate, not a wall
+        assert peak >= 0.3 * estimate, (peak / 2**20, estimate / 2**20)
 
 
 def test_the_largest_networks_are_refused_for_memory():
