@@ -85,23 +85,32 @@ def time_config(name: str, optimizer: str, rounds: int) -> dict[str, dict[str, f
         init="kaiming_normal",
         **CONFIGS[name],
     )
-    n = STEPS[name]
     runners = {
         "bare": BareLoop(cfg),
         "burst": Simulation(cfg),
         "every": Simulation(cfg, stats_every=1),
     }
     if optimizer == "adam":
-        plain = runners["plain"] = BareLoop(cfg)
-        plain.optimizer = torch.optim.Adam(plain.model.parameters(), lr=cfg.lr, foreach=False)
+        runners["plain"] = plain_loop(cfg)
+    return interleaved(runners, STEPS[name], rounds)
+
+
+def plain_loop(cfg: RunConfig) -> BareLoop:
+    """The bare loop with PyTorch's default (single-tensor) Adam instead of the engine's."""
+    loop = BareLoop(cfg)
+    loop.optimizer = torch.optim.Adam(loop.model.parameters(), lr=cfg.lr, foreach=False)
+    return loop
+
+
+def interleaved(runners: dict, n: int, rounds: int) -> dict[str, dict[str, float]]:
+    """Median ms per step of each runner's n-step bursts, in a fresh order each round: wall
+    clock and process CPU time."""
     for r in runners.values():  # warm up: allocator, lazy optimiser state, first-call paths
         r.burst(5)
     wall: dict[str, list[float]] = {k: [] for k in runners}
     cpu: dict[str, list[float]] = {k: [] for k in runners}
     for _ in range(rounds):
-        order = list(runners)
-        random.shuffle(order)
-        for key in order:
+        for key in random.sample(list(runners), len(runners)):
             start, start_cpu = time.perf_counter(), time.process_time()
             runners[key].burst(n)
             wall[key].append((time.perf_counter() - start) / n * 1e3)
@@ -118,21 +127,10 @@ def optimizer_speed(rounds: int) -> None:
     print(f"{'config':24} {'default ms':>10} {'fused ms':>9} {'default/fused':>14}")
     for name, shape in {"default config": {}, **CONFIGS}.items():
         cfg = RunConfig(device="cpu", **shape)
-        loops = {"default": BareLoop(cfg), "fused": BareLoop(cfg)}
-        loops["default"].optimizer = torch.optim.Adam(
-            loops["default"].model.parameters(), lr=cfg.lr, foreach=False
-        )
+        loops = {"default": plain_loop(cfg), "fused": BareLoop(cfg)}
         assert loops["fused"].optimizer.defaults.get("fused"), "the engine's Adam is not fused"
-        n = STEPS.get(name, 200)
-        times: dict[str, list[float]] = {k: [] for k in loops}
-        for loop in loops.values():
-            loop.burst(5)
-        for _ in range(rounds):
-            for key in random.sample(list(loops), len(loops)):
-                start = time.perf_counter()
-                loops[key].burst(n)
-                times[key].append((time.perf_counter() - start) / n * 1e3)
-        d, f = (statistics.median(times[k]) for k in ("default", "fused"))
+        times = interleaved(loops, STEPS.get(name, 200), rounds)["wall"]
+        d, f = times["default"], times["fused"]
         print(f"{name:24} {d:10.3f} {f:9.3f} {d / f:14.2f}")
 
 

@@ -8,9 +8,9 @@
 A recorded step leaves one flat device tensor (per-layer norms, test loss and correct count,
 the probe's sums); these reach the host once per burst, or when `history` or `records` is read
 during one (a progress callback drawing live charts), where `_decode` turns them into the
-history's numbers (`_flush`). Every step costs one sync, the divergence
-check, which must happen before the optimiser applies a non-finite gradient, and the step's
-scalars (loss, correct predictions, total gradient norm) ride along in that one transfer.
+history's numbers (`_flush`). Every step costs one sync, the divergence check, which must happen
+before the optimiser applies a non-finite gradient, and the step's scalars (loss, correct
+predictions, total gradient norm) ride along in that one transfer.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class BurstResult:
 
 # Devices with a fused Adam kernel: one call updates every parameter, where PyTorch's default on
 # the CPU dispatches about ten small ops per parameter from Python. A training step on 2 CPU
-# cores: 1.4-1.8x faster with it (`python benchmarks/bench_burst.py --optimizers`).
+# cores: 1.4-2.0x faster with it (`python benchmarks/bench_burst.py --optimizers`).
 FUSED_DEVICES = ("cpu", "cuda")
 
 

@@ -48,8 +48,8 @@ MAX_COLUMNS = 200  # heatmap steps
 HEATMAP_MIN_SPREAD = 2.5  # decades either side of the output layer's norm, at least
 
 
-def _latest(history: pd.DataFrame, name: str) -> pd.DataFrame:
-    frame = metric(history, name, layers=True)
+def _latest(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a metric frame at its latest step."""
     steps = frame["step"].to_numpy()
     return frame[steps == steps.max()].reset_index(drop=True) if len(frame) else frame
 
@@ -82,15 +82,19 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     Background bands: vanishing / healthy / exploding, relative to the output layer (above).
     Exact zeros (float32 underflow) sit at the axis floor, marked and explained in the tooltip.
     Empty history: placeholder chart."""
-    grad = _latest(history, "grad_norm") if len(history) else pd.DataFrame()
+    if not len(history):
+        return placeholder(tr)
+    grad_all = metric(history, "grad_norm", layers=True)
+    signal_all = metric(history, "signal_norm", layers=True)
+    grad = _latest(grad_all)
     if grad.empty:
         return placeholder(tr)
     step, count = int(grad["step"].iloc[0]), n_layers(history)
-    signal = _latest(history, "signal_norm")
+    signal = _latest(signal_all)
     signal = signal[signal["step"] == step]
     out = grad.loc[grad["layer"] == count, "value"]
     ref = float(out.iloc[0]) if len(out) and out.iloc[0] > 0 else None
-    lo, hi = _norm_domain(history, count)
+    lo, hi = _norm_domain(grad_all, signal_all, count)
     grad, signal = _marked(grad, lo, tr, count), _marked(signal, lo, tr, count)
 
     layers = list(range(1, count + 1))
@@ -144,16 +148,15 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     return chart(data, parts + labels, tr("charts.grad_norm_title"), subtitle)
 
 
-def _norm_domain(history: pd.DataFrame, count: int) -> tuple[float, float]:
+def _norm_domain(grad: pd.DataFrame, signal: pd.DataFrame, count: int) -> tuple[float, float]:
     """Whole decades around every norm recorded so far and every recorded step's bands (a
     decade beyond them, so every band shows).
 
     The whole history, not the latest step alone: the output layer's norm wanders by about a
     decade from burst to burst, and an axis following it would change the spec, so the browser
     would rebuild the chart instead of swapping its data. This axis only widens, when a norm
-    goes where none went before, and the bars move against a still frame."""
-    grad = metric(history, "grad_norm", layers=True)
-    signal = metric(history, "signal_norm", layers=True)
+    goes where none went before, and the bars move against a still frame.
+    `grad`, `signal`: every recorded step's rows of grad_norm and signal_norm (metric())."""
     out = grad.loc[grad["layer"] == count, "value"].to_numpy()
     out = out[out > 0]
     marks = [out.min() * VANISH_RATIO / 10, out.max() * EXPLODE_RATIO * 10] if len(out) else []
