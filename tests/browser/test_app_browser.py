@@ -95,6 +95,38 @@ def test_train_draws_and_changes_the_gradient_chart(page, server):
     no_exception(page)
 
 
+# Marks every chart's drawing surface, and counts the charts whose surface still has the mark:
+# a chart the browser keeps (its data swapped in place) keeps its canvas; one it builds anew
+# (vega-embed again) gets a new one.
+SURFACES = "[...document.querySelectorAll(sel)].map((c) => c.querySelector('canvas, svg.marks'))"
+MARK_CHARTS = f"(sel) => {SURFACES}.map((e) => e && (e.__kept = 1)).length"
+KEPT_CHARTS = f"(sel) => {SURFACES}.filter((e) => e && e.__kept === 1).length"
+
+
+def test_bursts_update_the_charts_in_place(page, server):
+    """Once the first bursts have settled the axes (as in tests/app/test_chart_stability.py),
+    each burst swaps new data into the charts on screen instead of building them again
+    (ui.board shows each slot's last chart from the start of a run, and the specs keep all but
+    their data still): every chart keeps its drawing surface, and the pixels change."""
+    open_app(page, server, "playground", "lang=en")
+    train = page.locator(".st-key-train button")
+    for _ in range(2):
+        step = metric(page, 0)
+        train.click()
+        wait_for(page, lambda step=step: metric(page, 0) != step)
+    charts = page.evaluate(MARK_CHARTS, CHART)
+    assert charts >= 9
+    grad_chart = page.locator(CHART).first
+    before = grad_chart.screenshot()
+    for burst in (3, 4):
+        step = metric(page, 0)
+        train.click()
+        wait_for(page, lambda step=step: metric(page, 0) != step)
+        no_exception(page)
+        assert page.evaluate(KEPT_CHARTS, CHART) == charts, f"charts built anew in burst {burst}"
+    assert grad_chart.screenshot() != before, "the gradient chart did not change"
+
+
 def save_readme_picture(path, height: int = 1170) -> None:
     """A small PNG of the Playground's top: title, buttons, diagnosis, the gradient charts."""
     from PIL import Image
