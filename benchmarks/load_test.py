@@ -546,6 +546,16 @@ def report(rounds: list[RoundResult]) -> None:
             f"({per:.2f} per burst), browser {r.cpu_browser_s:.0f}, "
             f"others {others:.0f}; 1-min load average after: {r.load_avg[0]:.1f}"
         )
+    cores = os.cpu_count() or 1
+    for r in rounds:
+        if r.sessions > 1 and r.completed and base is not None and base.p95_s:
+            per = (r.cpu_server_s + r.cpu_browser_s) / r.completed
+            floor = r.sessions * per / cores
+            print(
+                f"  N={r.sessions}: a burst took {per:.2f} CPU-s (server and browser); N bursts "
+                f"at once on {cores} cores need >= {floor:.1f} s each round = "
+                f"{floor / base.p95_s:.1f}x the N=1 p95 (a floor under p95/N=1 here)"
+            )
     worst = max(rounds, key=lambda r: r.sessions)
     if base is not None and worst.sessions > 1:
         ok = (
