@@ -55,12 +55,17 @@ class Board:
         drawn = self.cache.get("specs", {})
         for row in LAYOUT:
             for name, column in zip(row, st.columns(len(row)), strict=True):
-                self.slots[name] = column.empty()
                 # The chart of the last run, again at once: the browser keeps its view, and a
                 # next spec that differs only in its datasets swaps the data in place instead of
-                # building the chart anew (an empty slot in between would throw the view away).
-                if name in drawn and drawn[name][1] is not None:
-                    self._show(name, drawn[name][1])
+                # building the chart anew. The chart itself is the slot (any element can be
+                # replaced in place): an empty element first would throw the view away whenever
+                # the browser draws the page between the two, as it does when it is busy.
+                last = drawn.get(name, (None, None))[1]
+                if last is None:
+                    self.slots[name] = column.empty()
+                else:
+                    self.slots[name] = column.vega_lite_chart(last, width="stretch")
+                    self.shown[name] = last
 
     # -- drawing -------------------------------------------------------------------------------
     def _put(self, name: str, build: Builder, tr, state: tuple | None = None) -> None:
