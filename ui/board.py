@@ -64,8 +64,7 @@ class Board:
                 if last is None:
                     self.slots[name] = column.empty()
                 else:
-                    self.slots[name] = column.vega_lite_chart(last, width="stretch")
-                    self.shown[name] = last
+                    self._show(name, last, where=column)
 
     # -- drawing -------------------------------------------------------------------------------
     def _put(self, name: str, build: Builder, tr, state: tuple | None = None) -> None:
@@ -88,8 +87,10 @@ class Board:
         elif spec is not self.shown.get(name):  # else on screen already, nothing to send
             self._show(name, spec)
 
-    def _show(self, name: str, spec: dict) -> None:
-        self.slots[name].vega_lite_chart(spec, width="stretch")
+    def _show(self, name: str, spec: dict, where=None) -> None:
+        """Draw `spec` in the slot, or as a new element of `where` that becomes the slot."""
+        target = self.slots[name] if where is None else where
+        self.slots[name] = target.vega_lite_chart(spec, width="stretch")  # replaces in place
         self.shown[name] = spec
 
     def draw_live(self, sim: Simulation) -> None:

@@ -28,14 +28,20 @@ CONFIGS = {
 }
 
 
-def playground_specs(sim: Simulation, tr) -> dict[str, dict | None]:
-    """Every Playground chart as Board.draw builds it, minus its datasets, as plain JSON."""
-    board = Board.__new__(Board)  # the builders without the grid of slots (no script run)
+def chart_builders(sim: Simulation, tr) -> dict:
+    """Every Playground chart's builder, as Board.draw has them (without the grid of slots, so
+    without a script run)."""
+    board = Board.__new__(Board)
     board.cache = {}
     builders = Board._history_charts(sim, sim.history, tr)
     builders.update(board._network_charts(sim, tr))
+    return builders
+
+
+def playground_specs(sim: Simulation, tr) -> dict[str, dict | None]:
+    """Every Playground chart as Board.draw builds it, minus its datasets, as plain JSON."""
     out = {}
-    for name, build in builders.items():
+    for name, build in chart_builders(sim, tr).items():
         spec = build()
         if spec is not None:
             spec = json.loads(json.dumps({k: v for k, v in spec.items() if k != "datasets"}))
@@ -88,10 +94,7 @@ def test_no_title_names_the_step(bursts):
 def test_stable_domains_still_hold_every_value(bursts):
     """Nothing that was in view before is clipped: domains snap outward, or come from the data."""
     sim, _ = bursts
-    board = Board.__new__(Board)
-    board.cache = {}
-    builders = Board._history_charts(sim, sim.history, translator("en"))
-    builders.update(board._network_charts(sim, translator("en")))
+    builders = chart_builders(sim, translator("en"))
 
     grad = builders["grad_norm"]()
     lo, hi = grad["layer"][1]["encoding"]["y"]["scale"]["domain"]  # the bars
