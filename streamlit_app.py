@@ -1,6 +1,6 @@
 """Gradient Lab: the entrypoint is the frame (page config, language, sidebar, menu) and router.
 
-Screens live in app_pages/ and are listed in ui.frame.PAGES. (Not `pages/`: a folder of that
+Screens live in app_pages/ and are listed in ui.common.frame.PAGES. (Not `pages/`: a folder of that
 name next to the entrypoint makes Streamlit run its first request in the old pages-folder mode,
 where a deep link to a screen runs without this frame.)
 """
@@ -14,7 +14,7 @@ import os
 # before torch loads the OpenMP runtime, i.e. before `ui` is imported.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from ui import frame  # noqa: E402
+from ui.common import frame  # noqa: E402
 
 frame.setup()
 page = frame.navigation()

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from ui import compare_lab, compare_panels, compare_sweep, state
-from ui.compare_charts import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay
-from ui.guard import guarded
-from ui.i18n import t, translator
-from ui.wording import problems_text
+from ui.charts.compare import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay
+from ui.common.guard import guarded
+from ui.common.i18n import t, translator
+from ui.common.wording import problems_text
+from ui.compare import lab as compare_lab
+from ui.compare import panels as compare_panels
+from ui.compare import sweep as compare_sweep
+from ui.playground import state
 
 # --- state: the session's comparison, a link's runs --------------------------------------------
 lab = compare_lab.get_compare(state.get_lab().cfg)

@@ -5,13 +5,14 @@ import streamlit as st
 
 from sim import codec
 from sim.activations import ACTIVATIONS
+from sim.analysis.theory import curves, flat_regions, through_depth
 from sim.presets import BASE
-from sim.theory import curves, flat_regions, through_depth
-from ui import explorer_state, explorer_view
-from ui.explorer_charts import depth_chart, function_chart
-from ui.guard import guarded
-from ui.i18n import t, translator
-from ui.wording import choice_label, problems_text
+from ui.charts.explorer import depth_chart, function_chart
+from ui.common.guard import guarded
+from ui.common.i18n import t, translator
+from ui.common.wording import choice_label, problems_text
+from ui.explorer import state as explorer_state
+from ui.explorer import view as explorer_view
 
 # --- state: a link's choices, then the widgets -------------------------------------------------
 url_problems = explorer_state.read_url()

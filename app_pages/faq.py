@@ -3,9 +3,9 @@ and a link to the experiment behind it."""
 
 import streamlit as st
 
-from ui import faq_view
-from ui.faq_content import load
-from ui.i18n import current_lang, t
+from lessons.faq import load
+from ui.common.i18n import current_lang, t
+from ui.faq import view as faq_view
 
 faq = load()
 lang = current_lang()

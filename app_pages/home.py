@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui import home
-from ui.guard import guarded
-from ui.i18n import t
+from ui.common.guard import guarded
+from ui.common.i18n import t
+from ui.home import view as home
 
 st.title(t("home.title"))
 st.markdown(t("home.lead"))

@@ -2,19 +2,21 @@
 
 import streamlit as st
 
-from ui import actions, panels, state, workshop_panels, workshop_pin
-from ui.board import Board
-from ui.controls import config_controls
-from ui.guard import guarded
-from ui.i18n import current_lang, t
-from ui.training import run_burst
-from ui.wording import problems_text
+from ui.common.burst import run_burst
+from ui.common.guard import guarded
+from ui.common.i18n import current_lang, t
+from ui.common.wording import problems_text
+from ui.playground import actions, panels, state
+from ui.playground.board import Board
+from ui.playground.controls import config_controls
+from ui.workshop import panels as workshop_panels
+from ui.workshop import pin as workshop_pin
 
 PREFIX = "pg_"
 ICON_DIAGNOSIS = ":material/stethoscope:"
 
 # One run at a time touches the lab: a rerun started while a burst still runs (fastReruns) waits
-# here until that burst has stopped at its next progress callback (see ui.lab).
+# here until that burst has stopped at its next progress callback (see ui.playground.lab).
 lab = state.get_lab()
 with lab.lock:
     # --- state: the session's lab, a link's config, the controls -----------------------------

@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from ui import state, workshop_check, workshop_links, workshop_panels, workshop_pin
-from ui.i18n import current_lang, t
+from ui.common.i18n import current_lang, t
+from ui.playground import state
+from ui.workshop import check as workshop_check
+from ui.workshop import links as workshop_links
+from ui.workshop import panels as workshop_panels
+from ui.workshop import pin as workshop_pin
 
 # --- state: the session's lab (the Playground's network), progress, a teacher's pin -----------
 lab = state.get_lab()

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import sim.config  # noqa: E402,F401  (sim.config first: it imports the registries lazily)
 from sim.config import DEFAULT  # noqa: E402
-from sim.trainer import Simulation  # noqa: E402
+from sim.train.simulation import Simulation  # noqa: E402
 
 PLAYGROUND = "app_pages/playground.py"
 BURST = 200
@@ -90,8 +90,8 @@ def chart_draws(n: int) -> tuple[int, list[float]]:
     are computed once before: Board.draw caches them per step too."""
     import streamlit as st
 
-    from ui import board
-    from ui.i18n import translator
+    from ui.common.i18n import translator
+    from ui.playground import board
 
     sim = Simulation(DEFAULT)
     sim.burst(BURST)

@@ -1,6 +1,6 @@
 """How much does instrumentation cost? Time per training step, in one run, of
 
-  (a) bare   a plain PyTorch loop: the same model (sim.model.build_model), optimiser, batches;
+  (a) bare   a plain PyTorch loop: the same model (sim.nn.mlp.build_model), optimiser, batches;
              zero_grad / forward / backward / step, nothing measured
   (b) burst  Simulation.burst with the default statistics cadence (every 10th step, and the
              first and last of each burst)
@@ -38,11 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
+from sim.analysis.sweep import depth_sweep  # noqa: E402
 from sim.config import RunConfig, test_size  # noqa: E402
 from sim.data import make_data  # noqa: E402
-from sim.model import build_model  # noqa: E402
-from sim.sweep import depth_sweep  # noqa: E402
-from sim.trainer import Simulation, loss_fn, make_optimizer  # noqa: E402
+from sim.nn.mlp import build_model  # noqa: E402
+from sim.train.simulation import Simulation, loss_fn, make_optimizer  # noqa: E402
 
 CONFIGS = {
     "depth10 x width64": dict(depth=10, width=64),

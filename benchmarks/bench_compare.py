@@ -2,7 +2,7 @@
 
   (a) one    Simulation(default config).burst(200)
   (b) four   Comparison of four runs of the default config, one burst(200) for all
-             (sim.compare trains them chunk by chunk; each chunk costs every run one extra
+             (sim.analysis.compare trains them chunk by chunk; each chunk costs every run one extra
              recorded step, see Comparison.chunk_size)
   (c) vary   the same for vary(default, "activation"): four different activations, for reference
 
@@ -10,7 +10,7 @@ Repetitions are interleaved (a, b, c in a fresh order each round) and the median
 reported, so a noisy machine hits all alike. Target: b/a <= 4.2.
 
 Then the Compare screen's depth sweep: 3 activations x 6 depths at initialisation
-(ui.compare_sweep's networks, through sim.sweep.depth_sweep) plus building its two charts'
+(ui.compare.sweep's networks, through sim.analysis.sweep.depth_sweep) plus building its two charts'
 specs, as the page does on a cold cache. Target: < 3 s.
 
     python benchmarks/bench_compare.py
@@ -30,15 +30,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from sim.compare import Comparison, vary  # noqa: E402
+from sim.analysis.compare import Comparison, vary  # noqa: E402
+from sim.analysis.sweep import depth_sweep  # noqa: E402
 from sim.config import DEFAULT  # noqa: E402
 from sim.presets import BASE  # noqa: E402
-from sim.sweep import depth_sweep  # noqa: E402
-from sim.trainer import Simulation  # noqa: E402
+from sim.train.simulation import Simulation  # noqa: E402
 
 STEPS = 200
 SWEEP_ACTIVATIONS = ("sigmoid", "tanh", "relu")
-SWEEP_DEPTHS = (2, 4, 6, 10, 15, 20)  # as ui.compare_sweep.DEPTHS
+SWEEP_DEPTHS = (2, 4, 6, 10, 15, 20)  # as ui.compare.sweep.DEPTHS
 
 
 def one() -> None:
@@ -55,8 +55,8 @@ def four_varied() -> None:
 
 def sweep_render() -> float:
     """Seconds for the sweep's networks and its two charts' specs (what the page draws)."""
-    from ui.compare_charts import sweep_chart
-    from ui.i18n import text
+    from ui.charts.compare import sweep_chart
+    from ui.common.i18n import text
 
     start = time.perf_counter()
     frame = depth_sweep(SWEEP_ACTIVATIONS, SWEEP_DEPTHS, "kaiming_normal", 0, BASE, 0)

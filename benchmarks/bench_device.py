@@ -17,7 +17,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sim.config import RunConfig, step_cost  # noqa: E402
-from sim.trainer import Simulation  # noqa: E402
+from sim.train.simulation import Simulation  # noqa: E402
 
 CONFIGS = [
     dict(depth=6, width=32, batch_size=64),

@@ -9,6 +9,7 @@ diagnosis. Pure PyTorch; never imports streamlit or altair, so a notebook or a t
 """
 
 from sim.activations import ACTIVATIONS, Activation
+from sim.analysis.sweep import depth_sweep
 from sim.codec import from_json, from_mapping, from_query, parse_value, to_json, to_query
 from sim.config import (
     DEFAULT,
@@ -24,10 +25,9 @@ from sim.config import (
 )
 from sim.data import DATASETS
 from sim.diagnosis import Finding
-from sim.model import INITS
+from sim.nn.mlp import INITS
 from sim.presets import BASE, PRESETS, Preset
-from sim.sweep import depth_sweep
-from sim.trainer import BurstResult, Progress, Simulation, copy_matching_linears
+from sim.train.simulation import BurstResult, Progress, Simulation, copy_matching_linears
 
 __all__ = [
     "ACTIVATIONS",

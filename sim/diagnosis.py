@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.trainer import Simulation
+    from sim.train.simulation import Simulation
 
 VANISH_RATIO = 1e-2  # signal at layer 1 below 1% of the last hidden layer's
 SEVERE_VANISH_RATIO = 1e-5

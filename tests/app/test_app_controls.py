@@ -7,7 +7,7 @@ import pytest
 from conftest import PLAYGROUND, lab_of, make_app, no_exception, texts
 
 from sim.config import DEFAULT, FIELDS, HOT_FIELDS
-from ui.controls import key_of
+from ui.playground.controls import key_of
 
 PREFIX = "pg_"
 # field -> (widget kind, new value, settings it needs first)
@@ -103,14 +103,14 @@ def test_a_network_too_big_to_hold_is_refused_and_the_trained_one_kept():
 
 
 def test_locked_and_hidden_fields_keep_their_value():
-    """The Workshop's teacher links lock or hide controls; ui.controls supports both."""
+    """The Workshop's teacher links lock or hide controls; ui.playground.controls supports both."""
     from streamlit.testing.v1 import AppTest
 
     def script():
         import streamlit as st
 
         from sim.config import DEFAULT
-        from ui.controls import config_controls
+        from ui.playground.controls import config_controls
 
         cfg = config_controls(
             DEFAULT.replace(depth=9), prefix="ws_", locked={"depth"}, hidden={"device", "seed"}

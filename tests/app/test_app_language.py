@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import PLAYGROUND, make_app, no_exception, texts
 
-from ui.i18n import lang_from_locale, text
+from ui.common.i18n import lang_from_locale, text
 
 
 @pytest.mark.parametrize(

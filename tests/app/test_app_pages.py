@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import PLAYGROUND, lab_of, make_app, no_exception, texts
 
-from ui.frame import PAGES
-from ui.i18n import LANGS, text
+from ui.common.frame import PAGES
+from ui.common.i18n import LANGS, text
 
 
 @pytest.mark.parametrize("lang", LANGS)

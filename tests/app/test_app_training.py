@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import PLAYGROUND, lab_of, make_app, no_exception, texts
 
 from sim.config import DEFAULT
-from ui.lab import Burst, Lab
+from ui.playground.lab import Burst, Lab
 
 
 def charts(at) -> int:
@@ -105,7 +105,7 @@ def test_export_history_csv_and_config_json():
     import json
 
     from sim.codec import from_json
-    from ui.panels import _csv_of
+    from ui.playground.panels import _csv_of
 
     at = make_app(PLAYGROUND, query={"depth": "4"})
     at.selectbox(key="pg_burst").set_value(10).run()

@@ -5,9 +5,9 @@ working page, and a notice that names what was ignored.
    '1e309', empty, repeated keys), first through the pure parsers (many examples), then through
    AppTest on the screens that read them (few examples: each is a whole app run):
    - the Playground: every sim.config.FIELDS name, `preset`, `lang`, and the teacher-link flags
-     `exercise`, `start`, `lock`, `hide` (ui.state, ui.workshop_pin);
-   - Compare: the FIELDS, `runs` and `r2_`..`r4_` + a field (ui.compare_lab);
-   - the Activation explorer: `acts`, `lo`, `hi`, `init`, `depth` (ui.explorer_state);
+     `exercise`, `start`, `lock`, `hide` (ui.playground.state, ui.workshop.pin);
+   - Compare: the FIELDS, `runs` and `r2_`..`r4_` + a field (ui.compare.lab);
+   - the Activation explorer: `acts`, `lo`, `hi`, `init`, `depth` (ui.explorer.state);
    - the Workshop and Home screens read only `lang` (the frame), and must shrug off the rest.
    A value echoed in a notice must read as text, not as markdown (a link or an image).
 2. Edges allowed by the limits: width 2, depth 1; 20 samples with batch size 1 (and BatchNorm's
@@ -28,17 +28,17 @@ from conftest import PLAYGROUND, lab_of, make_app, no_exception
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sim import compare
+from lessons.exercises.loading import EXERCISES
+from sim.analysis import compare
 from sim.codec import from_query, parse_value
 from sim.config import DEFAULT, FIELDS, problems
-from sim.exercises import EXERCISES
 from sim.presets import PRESETS
 from sim.slots import SLOTS
-from ui import explorer_state
-from ui.i18n import LANGS, translator
-from ui.lab import Lab
-from ui.wording import field_label, problems_text
-from ui.workshop_pin import FLAGS, parse_pin
+from ui.common.i18n import LANGS, translator
+from ui.common.wording import field_label, problems_text
+from ui.explorer import state as explorer_state
+from ui.playground.lab import Lab
+from ui.workshop.pin import FLAGS, parse_pin
 
 COMPARE = "app_pages/compare.py"
 EXPLORER = "app_pages/explorer.py"
@@ -416,9 +416,9 @@ class FakeBar:
 
 @pytest.fixture(autouse=True)
 def yield_points_reach_the_bar(monkeypatch):
-    """A burst's yield points are the bar's moves and, between moves, ui.training.yield_point
+    """A burst's yield points are the bar's moves and, between moves, ui.common.burst.yield_point
     (a session-state read): here both reach the latest fake bar, which may stop the run."""
-    from ui import training
+    from ui.common import burst as training
 
     def yield_point() -> None:
         if FakeBar.latest is not None:
@@ -457,7 +457,7 @@ def consistent(sim) -> None:
 
 
 def test_interrupted_burst_frees_the_slot_and_keeps_the_network_consistent():
-    from ui.training import run_burst
+    from ui.common.burst import run_burst
 
     lab = Lab(DEFAULT.replace(depth=3, width=16))
     with pytest.raises(Interrupt):
@@ -473,7 +473,7 @@ def test_interrupted_burst_frees_the_slot_and_keeps_the_network_consistent():
 
 
 def test_engine_failure_mid_burst_is_a_message_and_frees_the_slot():
-    from ui.training import run_burst
+    from ui.common.burst import run_burst
 
     lab = Lab(DEFAULT.replace(depth=2, width=8))
     sim = lab.ensure_sim()
@@ -497,8 +497,8 @@ def test_engine_failure_mid_burst_is_a_message_and_frees_the_slot():
 def test_reset_during_a_burst_waits_for_it_then_starts_fresh():
     """fastReruns: the Reset click's run starts while the old run still trains. The old run stops
     at its next progress callback; the Reset (which takes the lab's lock) runs after it."""
-    from ui.actions import _reset
-    from ui.training import run_burst
+    from ui.common.burst import run_burst
+    from ui.playground.actions import _reset
 
     lab = Lab(DEFAULT.replace(depth=3, width=16))
     if not hasattr(lab, "lock"):

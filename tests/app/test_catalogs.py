@@ -11,8 +11,8 @@ from sim.config import FIELDS, SPECS, Problem
 from sim.device import REASONS
 from sim.diagnosis import CODES
 from sim.presets import PRESETS
-from ui.frame import PAGES
-from ui.i18n import LANGS, catalog, text, translator
+from ui.common.frame import PAGES
+from ui.common.i18n import LANGS, catalog, text, translator
 
 
 def placeholders(template: str) -> set[str]:
@@ -68,7 +68,7 @@ def test_every_code_and_choice_is_worded(key):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_problem_code_words_with_its_numbers(lang):
-    from ui.wording import problem_text  # imports streamlit: fine outside a script run
+    from ui.common.wording import problem_text  # imports streamlit: fine outside a script run
 
     cases = [
         Problem("depth", "type", {"value": "ten", "type": "int"}),

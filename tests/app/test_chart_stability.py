@@ -16,9 +16,9 @@ import pytest
 
 from sim.config import RunConfig
 from sim.presets import PRESETS
-from sim.trainer import Simulation
-from ui.board import Board
-from ui.i18n import LANGS, translator
+from sim.train.simulation import Simulation
+from ui.common.i18n import LANGS, translator
+from ui.playground.board import Board
 
 BURST = 200  # steps, the Playground's default burst
 BURSTS = 4  # compared: after burst 2 and 3, after 3 and 4 (the first one may still settle)

@@ -16,9 +16,9 @@ import pyarrow as pa
 import pytest
 from altair.vegalite.v6.schema.core import TopLevelSpec
 
-from sim import views
+from sim.analysis import views
 from sim.config import RunConfig
-from sim.trainer import Simulation
+from sim.train.simulation import Simulation
 from ui import charts
 from ui.charts import CHART_KEYS, MAX_ROWS, thin
 from ui.charts.base import SUBTITLE_WIDTH, wrap
@@ -488,7 +488,7 @@ def test_the_unit_legend_stacks_its_two_long_entries(sims):
 
 
 def test_the_board_sends_every_dataset_as_arrow_with_the_same_rows(sims):
-    from ui.board import with_arrow_data
+    from ui.playground.board import with_arrow_data
 
     for name, chart in all_charts(sims["relu"]).items():
         sent = with_arrow_data(chart)
@@ -506,7 +506,7 @@ def test_a_chart_that_fails_leaves_a_placeholder_and_the_next_one_draws():
         import pandas as pd
 
         from ui import charts
-        from ui.board import Board
+        from ui.playground.board import Board
 
         def tr(key):
             return f"«{key}»"

@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 from conftest import make_app, no_exception, texts
 
-from sim import compare
-from sim.compare import FACTORS, Comparison, vary
+from sim.analysis import compare
+from sim.analysis.compare import FACTORS, Comparison, vary
 from sim.config import DEFAULT, RunConfig
 from sim.presets import PRESETS
-from ui.compare_charts import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay, sweep_chart
-from ui.i18n import LANGS, text
+from ui.charts.compare import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay, sweep_chart
+from ui.common.i18n import LANGS, text
 
 PAGE = "app_pages/compare.py"
 SMALL = RunConfig(n_samples=200, depth=3, width=16, batch_size=32)

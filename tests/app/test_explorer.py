@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from conftest import make_app, no_exception, texts
 
-from sim.theory import curves, flat_regions, through_depth
-from ui import explorer_state
-from ui.explorer_charts import depth_chart, function_chart
-from ui.explorer_view import interval, peak_where, property_table
-from ui.i18n import LANGS, text
+from sim.analysis.theory import curves, flat_regions, through_depth
+from ui.charts.explorer import depth_chart, function_chart
+from ui.common.i18n import LANGS, text
+from ui.explorer import state as explorer_state
+from ui.explorer.view import interval, peak_where, property_table
 
 PAGE = "app_pages/explorer.py"
 

@@ -8,10 +8,11 @@ from urllib.parse import parse_qsl
 import pytest
 from conftest import make_app, no_exception, texts
 
-from sim import claims, compare
+from lessons import claims
+from lessons.faq import load, problems
+from sim.analysis import compare
 from sim.presets import PRESETS
-from ui.faq_content import load, problems
-from ui.i18n import LANGS, text
+from ui.common.i18n import LANGS, text
 
 PAGE = "app_pages/faq.py"
 FAQ = load()

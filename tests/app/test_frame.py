@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from conftest import PLAYGROUND, ROOT, make_app
 
-from ui.frame import PAGES
+from ui.common.frame import PAGES
 
 
 def test_no_pages_folder_next_to_the_entrypoint():
     assert not (ROOT / "pages").exists(), (
-        "Put screens in app_pages/ and list them in ui.frame.PAGES: with a pages/ folder, "
+        "Put screens in app_pages/ and list them in ui.common.frame.PAGES: with a pages/ folder, "
         "Streamlit serves a server's first request (and every AppTest run) in pages-folder "
         "mode, and a deep link to a screen runs without the frame."
     )

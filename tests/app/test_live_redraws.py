@@ -7,8 +7,8 @@ import pytest
 
 from sim.config import DEFAULT
 from sim.slots import SLOTS
-from ui import training
-from ui.lab import Lab
+from ui.common import burst as training
+from ui.playground.lab import Lab
 
 
 class Bar:

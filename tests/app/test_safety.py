@@ -24,7 +24,7 @@ ST_CACHES = ("cache_data", "cache_resource")
 FUNCTOOLS_CACHES = ("cache", "lru_cache")
 # functools caches whose arguments can only take a few fixed values. A new entry needs a reason.
 FIXED_KEY_CACHES = {
-    ("ui/i18n.py", "catalog"): "one entry per language in LANGS (current_lang() validates)",
+    ("ui/common/i18n.py", "catalog"): "one entry per language in LANGS (current_lang() validates)",
 }
 
 
@@ -64,7 +64,7 @@ def where(path: str, node: ast.AST) -> str:
 
 def test_the_scan_sees_the_app():
     files = {rel(p) for p in app_files()}
-    assert {"streamlit_app.py", "app_pages/playground.py", "ui/frame.py"} <= files
+    assert {"streamlit_app.py", "app_pages/playground.py", "ui/common/frame.py"} <= files
     assert len(files) > 20
 
 

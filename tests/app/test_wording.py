@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sim.diagnosis import CODES, Finding
-from ui.i18n import LANGS, translator
-from ui.wording import finding_next, finding_text, sorted_findings
+from ui.common.i18n import LANGS, translator
+from ui.common.wording import finding_next, finding_text, sorted_findings
 
 VALUES = {
     "diverged": {"step": 212, "where": "backward"},

@@ -11,10 +11,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from conftest import PLAYGROUND, lab_of, make_app, no_exception, texts
 
-from sim.exercises import EXERCISES
-from ui.workshop_links import build_link
-from ui.workshop_pin import parse_pin
-from ui.workshop_progress import Progress, report_csv, report_json
+from lessons.exercises.loading import EXERCISES
+from ui.workshop.links import build_link
+from ui.workshop.pin import parse_pin
+from ui.workshop.progress import Progress, report_csv, report_json
 
 WORKSHOP = "app_pages/workshop.py"
 

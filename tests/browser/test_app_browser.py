@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT, SCREENSHOTS, open_app, shot, wait_idle
 
 from sim.presets import PRESETS
-from ui.board import LAYOUT
-from ui.i18n import text
+from ui.common.i18n import text
+from ui.playground.board import LAYOUT
 
 pytestmark = pytest.mark.browser
 
@@ -108,7 +108,8 @@ NOT_KEPT = f"(sel) => {SURFACES}.flatMap((e, i) => (e && e.__kept === 1 ? [] : [
 def test_bursts_update_the_charts_in_place(page, server):
     """Once the first bursts have settled the axes (as in tests/app/test_chart_stability.py),
     each burst swaps new data into the charts on screen instead of building them again
-    (ui.board shows each slot's last chart from the start of a run, and the specs keep all but
+    (ui.playground.board shows each slot's last chart from the start of a run, and the specs keep
+    all but
     their data still): every chart keeps its drawing surface, and the pixels change."""
     open_app(page, server, "playground", "lang=en")
     train = page.locator(".st-key-train button")

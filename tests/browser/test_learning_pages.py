@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from conftest import open_app, shot, wait_idle
 
-from sim import compare
+from lessons.faq import load
+from sim.analysis import compare
 from sim.presets import PRESETS
-from ui.faq_content import load
-from ui.i18n import text
+from ui.common.i18n import text
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from conftest import open_app, shot, wait_idle
 
-from sim.exercises import EXERCISES
-from ui.i18n import text
+from lessons.exercises.loading import EXERCISES
+from ui.common.i18n import text
 
 pytestmark = pytest.mark.browser
 

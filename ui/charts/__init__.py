@@ -5,7 +5,8 @@ from `tr`.
     st.vega_lite_chart(grad_norm_chart(sim.history, tr), width="stretch")
 
 History charts take Simulation.history (tidy: step, layer, metric, value); network charts
-take sim.views frames. On an empty history every chart returns a placeholder chart saying there
+take sim.analysis.views frames. On an empty history every chart returns a placeholder chart saying
+there
 is nothing yet, never None; the one None is accuracy_chart on a regression history (no
 accuracy exists). Every chart is a single or layered view (stretches to the container's width)
 and sends at most base.MAX_ROWS rows (thinned in pandas first), finite values only, in named

@@ -1,5 +1,5 @@
 """What the network does right now: its output over the data, and the distributions inside it.
-Inputs come from sim.views (decision_surface, data_points, distributions)."""
+Inputs come from sim.analysis.views (decision_surface, data_points, distributions)."""
 
 from __future__ import annotations
 
@@ -198,7 +198,8 @@ def distributions_chart(
     layers: Sequence[int] | None = None,
 ) -> Spec:
     """Overlaid histograms, one step-outline per layer (layer palette), of one quantity from
-    sim.views.distributions: "activation" (post-activation values) or "gradient" (log10 |dL/dW|
+    sim.analysis.views.distributions: "activation" (post-activation values) or "gradient" (log10
+    |dL/dW|
     per weight entry). The y axis is the share of the layer's entries, so layers of different
     size compare. Bins are shared across layers: for gradients, a curve sliding left from the
     output layer to the input is vanishing, seen entry by entry. Exact zeros (no place on a log

@@ -1,0 +1,205 @@
+"""Workshop exercises: for EVERY exercise the starting experiment fails its check, every
+reference solution passes it and every near miss fails it — so each check can fail and can
+pass. Plus the content files' shape, the numbers behind a check (recomputed with autograd),
+and reuse of the learner's own simulation."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from lessons.exercises.checks import METRICS, measure, run_check, session_matches
+from lessons.exercises.loading import CONTENT, EXERCISES, LANGS, TEXT_KEYS, load_file
+from sim.config import RunConfig, problems
+from sim.data import make_data
+from sim.nn.mlp import build_model
+from sim.train.simulation import Simulation
+
+
+def json_safe(value):
+    """NaN and infinities become null, as the CLI writes them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+CASES = [
+    pytest.param(ex.id, kind, i, id=f"{ex.id}-{kind}{i}")
+    for ex in EXERCISES.values()
+    for kind, changes in (("solution", ex.solutions), ("near_miss", ex.near_misses))
+    for i in range(len(changes))
+]
+
+# ---------------------------------------------------------------------------------------------
+# Content
+
+
+def test_at_least_eight_exercises_in_order():
+    assert len(EXERCISES) >= 8
+    orders = [ex.order for ex in EXERCISES.values()]
+    assert orders == sorted(orders) and len(set(orders)) == len(orders)
+    assert [ex.level for ex in EXERCISES.values()] == sorted(ex.level for ex in EXERCISES.values())
+
+
+@pytest.mark.parametrize("ex_id", list(EXERCISES))
+def test_exercise_text_in_both_languages(ex_id):
+    ex = EXERCISES[ex_id]
+    for lang in LANGS:
+        text = ex.text[lang]
+        assert all(getattr(text, k) for k in TEXT_KEYS)
+        assert len(text.hints) >= 3
+    assert len(ex.text["en"].hints) == len(ex.text["zh"].hints)
+    assert ex.text["en"].title != ex.text["zh"].title  # translated, not copied
+
+
+@pytest.mark.parametrize("ex_id", list(EXERCISES))
+def test_start_and_solutions_are_valid_configs(ex_id):
+    ex = EXERCISES[ex_id]
+    assert not problems(ex.start_config)
+    assert ex.solutions, "every exercise needs a reference solution"
+    for i in range(len(ex.solutions)):
+        assert not problems(ex.solution_config(i))
+
+
+def test_one_file_per_exercise():
+    files = sorted(CONTENT.glob("*.toml"))
+    assert sorted(load_file(p).id for p in files) == sorted(EXERCISES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every check can fail and can pass
+
+
+@pytest.mark.parametrize("ex_id", list(EXERCISES))
+def test_starting_experiment_fails(ex_id):
+    ex = EXERCISES[ex_id]
+    result = run_check(ex, ex.start_config)
+    assert not result.passed
+    assert result.reason_codes
+
+
+@pytest.mark.parametrize(("ex_id", "kind", "i"), CASES)
+def test_reference_solutions_pass_and_near_misses_fail(ex_id, kind, i):
+    ex = EXERCISES[ex_id]
+    changes = (ex.solutions if kind == "solution" else ex.near_misses)[i]
+    result = run_check(ex, ex.start_config.replace(**changes))
+    assert result.passed is (kind == "solution"), [str(o) for o in result.outcomes]
+
+
+# ---------------------------------------------------------------------------------------------
+# How a check behaves
+
+
+def test_a_broken_constraint_fails_without_training():
+    ex = EXERCISES["fix_keep_activation"]
+    result = run_check(ex, ex.start_config.replace(activation="relu", init="kaiming_normal"))
+    assert not result.passed and result.runs == {}
+    assert "constraint:activation" in result.reason_codes
+
+
+def test_check_is_deterministic():
+    ex = EXERCISES["see_vanishing"]
+    cfg = ex.solution_config(0)
+    a, b = run_check(ex, cfg), run_check(ex, cfg)
+    assert a.runs["yours"].numbers == pytest.approx(b.runs["yours"].numbers, nan_ok=True)
+    assert [o.passed for o in a.outcomes] == [o.passed for o in b.outcomes]
+
+
+def test_result_is_plain_json():
+    ex = EXERCISES["explode_and_clip"]
+    result = run_check(ex, ex.solution_config(0))
+    doc = json.loads(json.dumps(json_safe(result.to_dict()), allow_nan=False))
+    assert doc["passed"] is True and set(doc["runs"]) == {"yours", "without_clip"}
+    assert set(doc["runs"]["yours"]["numbers"]) == set(METRICS)
+    # the twin without clipping blew up: a diverged run's largest gradient counts as infinite
+    assert doc["runs"]["without_clip"]["numbers"]["grad_norm_max"] is None
+
+
+def test_twin_that_cannot_exist_fails_cleanly():
+    ex = EXERCISES["sigmoid_depth_limit"]
+    result = run_check(ex, ex.start_config.replace(depth=1))  # depth 0 is not a network
+    assert not result.passed
+    assert result.runs["one_shallower"].source == "none"
+
+
+def test_learners_own_simulation_stands_in_when_it_matches():
+    ex = EXERCISES["see_vanishing"]
+    cfg = ex.solution_config(0).replace(device="auto")
+    sim = Simulation(cfg.replace(device="cpu"))
+    sim.burst(ex.steps)
+    assert session_matches(sim, cfg, ex.steps)
+    result = run_check(ex, cfg, sim)
+    assert result.passed and result.runs["yours"].source == "session"
+    assert result.runs["yours"].numbers["steps"] == ex.steps
+
+
+def test_an_untrained_or_different_simulation_is_not_used():
+    ex = EXERCISES["see_vanishing"]
+    cfg = ex.solution_config(0)
+    short = Simulation(cfg)
+    short.burst(5)
+    assert not session_matches(short, cfg, ex.steps)
+    other = Simulation(cfg.replace(depth=9))
+    other.burst(ex.steps)
+    assert not session_matches(other, cfg, ex.steps)
+    assert run_check(ex, cfg, short).runs["yours"].source == "fresh"
+
+
+def test_depth_limit_never_uses_the_session():
+    ex = EXERCISES["sigmoid_depth_limit"]
+    assert not ex.use_session
+
+
+# ---------------------------------------------------------------------------------------------
+# The numbers behind a check, recomputed independently
+
+
+def test_first_signal_ratio_matches_autograd():
+    """||dL/dz|| at hidden layers 1 and depth, for the first full batch, by plain autograd."""
+    cfg = RunConfig(
+        dataset="moons",
+        n_samples=200,
+        depth=5,
+        width=16,
+        activation="sigmoid",
+        init="default",
+        optimizer="sgd",
+        lr=0.1,
+        batch_size=4000,  # full batch, in order: no sampling to replicate
+        device="cpu",
+    )
+    sim = Simulation(cfg, stats_every=10**9)
+    sim.burst(3)
+    got = measure(sim).numbers["first_signal_ratio"]
+
+    data = make_data(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, 40)
+    model = build_model(cfg, 2, data.n_out)
+    zs, h = [], data.train_x
+    for block in model.blocks:
+        z = block.linear(h)
+        zs.append(z)
+        h = block.act(z)
+    loss = F.cross_entropy(model.head(h), data.train_y)
+    grads = torch.autograd.grad(loss, zs)
+    want = float(grads[0].norm() / grads[cfg.depth - 1].norm())
+    assert got == pytest.approx(want, rel=1e-4)
+    assert math.isfinite(got) and got < 0.1  # sigmoid: already shrinking over 4 layers
+
+
+@pytest.mark.parametrize("ex_id", list(EXERCISES))
+def test_suggested_locks_leave_the_exercise_solvable(ex_id):
+    """A teacher who locks what the rules keep can still hand the exercise out: no reference
+    solution touches those fields, and every field the start breaks is changed by one."""
+    ex = EXERCISES[ex_id]
+    for changes in ex.solutions:
+        assert not set(changes) & set(ex.kept_fields), changes
+    for name in ex.must_change:
+        assert any(name in changes for changes in ex.solutions), name

@@ -1,0 +1,73 @@
+"""The app's frame: page config, language, the shared sidebar, and the list of screens.
+
+Adding a screen is one line in PAGES: its script (in app_pages/), the catalog key of its menu
+title (by convention `<its table>.nav`) and a Material icon.
+
+Screens live in `app_pages/`, never `pages/`: Streamlit 1.67 checks for a `pages/` folder next
+to the entrypoint when a server starts (and AppTest, on every run) and then serves the first
+request in its old pages-folder mode, which runs a deep-linked screen *without* this frame (no
+language switch, wrong menu) until some request runs the entrypoint. tests/app/test_frame.py
+guards against the folder coming back.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sim.slots import configure_threads
+from ui.common.i18n import LANG_KEY, LANGS, t, text
+from ui.common.wording import problems_text
+from ui.playground import state
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("app_pages/home.py", "home.nav", ":material/home:"),
+    ("app_pages/playground.py", "playground.nav", ":material/tune:"),
+    ("app_pages/compare.py", "compare.nav", ":material/compare_arrows:"),
+    ("app_pages/explorer.py", "explorer.nav", ":material/function:"),
+    ("app_pages/faq.py", "faq.nav", ":material/quiz:"),
+    ("app_pages/workshop.py", "workshop.nav", ":material/school:"),
+)
+
+_threads_set = False
+
+
+def _once_per_process() -> None:
+    global _threads_set
+    if not _threads_set:
+        configure_threads()  # torch's thread pool sized for the shared training slots
+        _threads_set = True
+
+
+def setup() -> None:
+    """Page config and language; call first in the entrypoint."""
+    _once_per_process()
+    found = state.init_language()
+    st.set_page_config(
+        page_title=t("common.app_title"),
+        page_icon=":material/monitoring:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    if found:
+        st.warning(t("common.url_notice", items=problems_text(found)), icon=":material/link:")
+
+
+def navigation() -> st.navigation:
+    pages = [
+        st.Page(path, title=t(title_key), icon=icon, default=(i == 0))
+        for i, (path, title_key, icon) in enumerate(PAGES)
+    ]
+    return st.navigation(pages)
+
+
+def sidebar() -> None:
+    """What every screen shares in the sidebar: the language switch."""
+    with st.sidebar:
+        st.radio(
+            t("common.language"),
+            LANGS,
+            key=LANG_KEY,
+            format_func=lambda lang: text(lang, f"common.lang_{lang}"),
+            horizontal=True,
+        )
+    state.write_language()

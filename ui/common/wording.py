@@ -1,0 +1,77 @@
+"""Words for what the engine reports in codes: config problems, diagnosis findings, devices.
+
+The engine stays language-free (sim.config.Problem, sim.diagnosis.Finding); this module turns
+each code and its numbers into a sentence of the catalog (`config.problem_*`, `finding.*`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sim.config import MIN_BURST, Problem
+from sim.device import DeviceChoice
+from sim.diagnosis import Finding
+from ui.common.i18n import has, t
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
+
+
+def field_label(name: str, tr=t) -> str:
+    key = f"config.field_{name}"
+    return tr(key) if has(key) else name
+
+
+def choice_label(field: str, value: str, tr=t) -> str:
+    """A choice's label ('relu' -> 'ReLU', 'spiral' -> '螺旋'); an unknown value shows as is."""
+    key = f"config.{field}_{value}"
+    return tr(key) if has(key) else str(value)
+
+
+_MARKDOWN = set("\\`[]()!<>$|")  # what makes links, images, code, HTML, maths or tables
+
+
+def md_escape(text: object) -> str:
+    """A value from a URL shown in a notice: as text, never as markdown (no links, no images)."""
+    return "".join("\\" + c if c in _MARKDOWN else c for c in str(text))
+
+
+def problem_text(p: Problem, tr=t) -> str:
+    params = dict(p.params)
+    params["field"] = field_label(p.field, tr)
+    params["value"] = md_escape(params.get("value", ""))
+    if p.code == "type":
+        type_key = f"config.type_{params.get('type', 'str')}"
+        params["type"] = tr(type_key) if has(type_key) else str(params.get("type", ""))
+    if p.code == "budget":
+        params.setdefault("min", MIN_BURST)
+    key = f"config.problem_{p.code}"
+    return tr(key, **params) if has(key) else str(p)
+
+
+def problems_text(found: Iterable[Problem], tr=t) -> str:
+    return "; ".join(problem_text(p, tr) for p in found)
+
+
+def finding_params(f: Finding, depth: int, tr=t) -> dict:
+    params: dict = {"layer": f.layer, "depth": depth, **f.values}
+    if f.code == "diverged":
+        params["where_text"] = tr(f"finding.where_{f.values.get('where') or 'backward'}")
+    return params
+
+
+def finding_text(f: Finding, depth: int, tr=t) -> str:
+    return tr(f"finding.{f.code}", **finding_params(f, depth, tr))
+
+
+def finding_next(f: Finding, tr=t) -> str:
+    key = f"finding.{f.code}_next"
+    return tr(key) if has(key) else ""
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+
+
+def device_text(choice: DeviceChoice, tr=t) -> str:
+    reason = tr(f"common.device_reason_{choice.reason}")
+    return tr("playground.device", device=str(choice.device), reason=reason)

@@ -1,0 +1,191 @@
+"""Compare screen widgets: choose the runs (vary one factor, or presets), name them, train them.
+
+Choices act in callbacks, before the page draws, so the page shows the new runs at once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sim import codec
+from sim.analysis import compare
+from sim.config import RunConfig, max_burst_steps
+from sim.presets import PRESETS
+from sim.slots import SLOTS
+from sim.train.simulation import BurstResult
+from ui.common.guard import engine_error, guarded
+from ui.common.i18n import t, translator
+from ui.common.wording import choice_label, field_label
+from ui.compare.lab import CompareLab
+
+BURST_SIZES = (10, 50, 100, 200, 500)
+RUN_DOTS = (":blue[●]", ":orange[●]", ":green[●]", ":violet[●]")  # as ui.charts.compare colours
+DEFAULT_BURST = 100
+PRESETS_KEY = "cmp_presets"
+BURST_KEY = "cmp_burst"
+
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+
+def value_label(name: str, value, tr=t) -> str:
+    if isinstance(value, bool):
+        return tr("compare.on") if value else tr("compare.off")
+    if isinstance(value, str):
+        return choice_label(name, value, tr)
+    return f"{value:g}"
+
+
+def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
+    """'1 · Sigmoid, 10 layers: vanishing' (a preset) or '2 · Activation: Tanh' (a variation)."""
+    labels = []
+    for i, (cfg, diff) in enumerate(zip(cfgs, compare.differences(cfgs), strict=True)):
+        preset = next((n for n, p in PRESETS.items() if p.cfg == cfg), None)
+        if preset is not None:
+            name = tr(f"playground.preset_{preset}")
+        elif i == 0 or not diff:
+            name = tr(
+                "compare.run_summary",
+                activation=value_label("activation", cfg.activation, tr),
+                init=value_label("init", cfg.init, tr),
+                depth=cfg.depth,
+            )
+        else:
+            shown = [f"{field_label(k, tr)}: {value_label(k, v, tr)}" for k, v in diff.items()]
+            name = ", ".join(shown[:2]) + (f" +{len(shown) - 2}" if len(shown) > 2 else "")
+        labels.append(f"{i + 1} · {name}")
+    return labels
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing the runs
+
+
+def _vary(lab: CompareLab, base: RunConfig, factor: str) -> None:
+    ok, _ = guarded(lab.load, compare.vary(base, factor))
+    if ok:
+        lab.notices.append(("info", t("compare.varied", factor=t(f"compare.factor_{factor}"))))
+
+
+def _load_presets(lab: CompareLab) -> None:
+    names = [n for n in st.session_state.get(PRESETS_KEY, []) if n in PRESETS]
+    if not names:
+        lab.notices.append(("warning", t("compare.pick_presets")))
+        return
+    ok, _ = guarded(lab.load, [PRESETS[n].cfg for n in names])
+    if ok:
+        lab.notices.append(("info", t("compare.presets_loaded", n=len(names))))
+
+
+def run_picker(lab: CompareLab, base: RunConfig) -> None:
+    """One click per factor: the Playground's config, then a run per other value."""
+    st.markdown(t("compare.vary_label"))
+    cols = st.columns(len(compare.FACTORS))
+    for col, factor in zip(cols, compare.FACTORS, strict=True):
+        col.button(
+            t(f"compare.factor_{factor}"),
+            key=f"cmp_vary_{factor}",
+            on_click=_vary,
+            args=(lab, base, factor),
+            width="stretch",
+        )
+    tr = translator()
+    pick, go = st.columns([4, 1], vertical_alignment="bottom")
+    pick.multiselect(
+        t("compare.presets"),
+        list(PRESETS),
+        key=PRESETS_KEY,
+        max_selections=compare.MAX_RUNS,
+        format_func=lambda n: tr(f"playground.preset_{n}"),
+        placeholder=t("compare.presets_placeholder"),
+    )
+    go.button(
+        t("compare.load_presets"),
+        key="cmp_load_presets",
+        on_click=_load_presets,
+        args=(lab,),
+        width="stretch",
+    )
+
+
+def run_list(lab: CompareLab, labels: list[str]) -> None:
+    """Each run's name, its step and a link that opens it alone in the Playground."""
+    cols = st.columns(len(labels))
+    sims = lab.comparison.sims if lab.comparison is not None else [None] * len(labels)
+    for i, (col, label, cfg, sim) in enumerate(zip(cols, labels, lab.cfgs, sims, strict=True)):
+        with col.container(border=True):
+            st.markdown(f"{RUN_DOTS[i % len(RUN_DOTS)]} **{label}**")
+            step = sim.step if sim is not None else 0
+            state = t("compare.diverged") if sim is not None and sim.diverged else ""
+            st.caption(t("compare.run_step", step=step) + (f" · {state}" if state else ""))
+            if lab.comparison is not None and i > 0:
+                st.caption(t(f"compare.init_{lab.comparison.init_relations[i]}"))
+            st.page_link(
+                "app_pages/playground.py",
+                label=t("compare.open_in_playground"),
+                icon=":material/open_in_new:",
+                query_params=codec.to_query(cfg),
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Training
+
+
+def _reset(lab: CompareLab) -> None:
+    ok, _ = guarded(lab.load, lab.cfgs)
+    if ok:
+        lab.notices.append(("info", t("compare.reset_done")))
+
+
+def train_bar(lab: CompareLab) -> int:
+    """Burst size, Train all, Reset; returns the steps to train in this run (0 for none)."""
+    cap = min(max_burst_steps(c) for c in lab.cfgs)
+    sizes = [n for n in BURST_SIZES if n <= cap] or [min(BURST_SIZES)]
+    if st.session_state.get(BURST_KEY) not in sizes:
+        st.session_state[BURST_KEY] = max([n for n in sizes if n <= DEFAULT_BURST] or sizes[:1])
+    size_col, train_col, reset_col, _ = st.columns([1.2, 2.2, 1, 2], vertical_alignment="bottom")
+    size = size_col.selectbox(t("compare.burst_size"), sizes, key=BURST_KEY)
+    train = train_col.button(
+        t("compare.train", n=size, runs=len(lab.cfgs)),
+        key="cmp_train",
+        type="primary",
+        icon=":material/play_arrow:",
+    )
+    reset_col.button(
+        t("compare.reset"),
+        key="cmp_reset",
+        on_click=_reset,
+        args=(lab,),
+        icon=":material/restart_alt:",
+    )
+    return int(size) if train else 0
+
+
+def run_burst(lab: CompareLab, n: int, slot) -> list[BurstResult] | None:
+    """Train every run n steps with one progress bar in `slot`; None if the engine failed."""
+    try:
+        comparison = lab.ensure()
+    except Exception as exc:  # a run that cannot be built: say so, keep the page
+        engine_error(exc, slot)
+        return None
+    runs = len(comparison.sims)
+    bar = slot.progress(0.0, text=t("compare.progress", runs=runs, done=0, total=n))
+
+    def on_progress(p: compare.CompareProgress) -> None:
+        text = t("compare.progress", runs=runs, done=p.done, total=p.total)
+        bar.progress(min(1.0, p.done / max(1, p.total)), text=text)
+
+    def on_queued(waiting: int) -> None:
+        slot.info(t("common.queued", waiting=waiting), icon=":material/hourglass_top:")
+
+    try:
+        with SLOTS.hold(on_queued=on_queued):
+            results = comparison.burst(n, on_progress)
+    except Exception as exc:  # the engine failed mid-burst; the histories so far are kept
+        engine_error(exc, slot)
+        return None
+    lab.results = results
+    slot.empty()
+    return results

@@ -1,0 +1,115 @@
+"""The depth sweep on the Compare screen: first-layer gradient against depth, per activation and
+init, at initialisation and optionally after N steps (sim.analysis.sweep.depth_sweep, cached)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sim.activations import ACTIVATIONS
+from sim.analysis.sweep import depth_sweep
+from sim.nn.mlp import INITS
+from sim.presets import BASE
+from sim.slots import SLOTS
+from ui.charts.compare import sweep_chart
+from ui.common.guard import engine_error
+from ui.common.i18n import t, translator
+from ui.common.wording import choice_label
+
+DEPTHS = (2, 4, 6, 10, 15, 20)
+STEPS = (0, 50, 200)
+DEFAULT = {"cmp_sweep_acts": ["sigmoid", "tanh", "relu"], "cmp_sweep_inits": ["kaiming_normal"]}
+REQUEST_KEY = "cmp_sweep_request"
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def sweep_frame(activations: tuple[str, ...], inits: tuple[str, ...], steps: int) -> pd.DataFrame:
+    """Rows of depth_sweep for every init, `when` = 0 (at initialisation) or `steps`."""
+    parts = []
+    for init in inits:
+        for when in (0, steps) if steps else (0,):
+            part = depth_sweep(activations, DEPTHS, init, when, BASE, 0)
+            parts.append(part.assign(when_steps=when))
+    return pd.concat(parts, ignore_index=True)
+
+
+def labelled(frame: pd.DataFrame, tr) -> pd.DataFrame:
+    """Add the legend's words: `label` (activation · init) and `when`."""
+    label = [
+        f"{choice_label('activation', a, tr)} · {choice_label('init', i, tr)}"
+        for a, i in zip(frame["activation"], frame["init"], strict=True)
+    ]
+    when = [
+        tr("compare.when_init") if s == 0 else tr("compare.when_after", n=int(s))
+        for s in frame["when_steps"]
+    ]
+    return frame.assign(label=label, when=when)
+
+
+def controls() -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """The sweep's form; returns the request last submitted (the defaults at first)."""
+    for key, value in DEFAULT.items():
+        st.session_state.setdefault(key, value)
+    tr = translator()
+    with st.form("cmp_sweep_form", border=False):
+        acts_col, inits_col, steps_col, go_col = st.columns(
+            [3, 3, 1.4, 1.2], vertical_alignment="bottom"
+        )
+        acts = acts_col.multiselect(
+            t("compare.sweep_activations"),
+            list(ACTIVATIONS),
+            key="cmp_sweep_acts",
+            persist_state="session",
+            max_selections=4,
+            format_func=lambda a: choice_label("activation", a, tr),
+        )
+        inits = inits_col.multiselect(
+            t("compare.sweep_inits"),
+            [i for i in INITS if i not in ("zeros", "normal")],
+            key="cmp_sweep_inits",
+            persist_state="session",
+            max_selections=3,
+            format_func=lambda i: choice_label("init", i, tr),
+        )
+        steps = steps_col.selectbox(
+            t("compare.sweep_steps"),
+            STEPS,
+            key="cmp_sweep_steps",
+            persist_state="session",
+            format_func=lambda s: t("compare.when_init") if s == 0 else str(s),
+        )
+        submitted = go_col.form_submit_button(t("compare.sweep_run"), type="primary")
+    if submitted or REQUEST_KEY not in st.session_state:
+        st.session_state[REQUEST_KEY] = (tuple(acts), tuple(inits), int(steps))
+    return st.session_state[REQUEST_KEY]
+
+
+def section() -> None:
+    st.subheader(t("compare.sweep_title"))
+    st.caption(t("compare.sweep_intro", depths=", ".join(map(str, DEPTHS))))
+    acts, inits, steps = controls()
+    if not acts or not inits:
+        st.info(t("compare.sweep_empty"))
+        return
+    try:
+        with (
+            st.spinner(t("compare.sweep_running", n=len(acts) * len(inits) * len(DEPTHS))),
+            SLOTS.hold(),
+        ):
+            frame = sweep_frame(acts, inits, steps)
+    except Exception as exc:  # an engine failure: say so, keep the page
+        engine_error(exc)
+        return
+    tr = translator()
+    frame = labelled(frame, tr)
+    st.altair_chart(sweep_chart(frame, "first_grad", tr), width="stretch")
+    quantity = st.segmented_control(
+        t("compare.sweep_against"),
+        ("ratio", "signal_ratio"),
+        key="cmp_sweep_q",
+        persist_state="session",
+        default="ratio",
+        format_func=lambda q: t(f"compare.sweep_q_{q}"),
+    )
+    st.altair_chart(sweep_chart(frame, quantity or "ratio", tr), width="stretch")
+    st.caption(t("compare.sweep_note"))

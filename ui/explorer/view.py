@@ -1,0 +1,91 @@
+"""Activation explorer helpers: the localised property table, the per-layer comparison of theory
+and engine, and the cached engine measurement behind the depth chart."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from sim.analysis.sweep import depth_sweep
+from sim.analysis.theory import backward_factor, properties
+from sim.presets import BASE
+from ui.common.wording import choice_label
+
+MEASURED_POINTS = 6  # depths the engine measures per activation
+
+
+def measured_depths(depth: int) -> tuple[int, ...]:
+    return tuple(int(d) for d in np.unique(np.linspace(2, max(2, depth), MEASURED_POINTS).round()))
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def measured(activations: tuple[str, ...], init: str, depths: tuple[int, ...]) -> pd.DataFrame:
+    """The engine at initialisation (step 1's gradients), one network per activation and depth."""
+    return depth_sweep(activations, depths, init, 0, BASE, 0)
+
+
+def _num(x: float) -> str:
+    return "−∞" if x == -math.inf else "∞" if x == math.inf else f"{x:g}".replace("-", "−")
+
+
+def interval(lo: float, hi: float, tr) -> str:
+    """(−inf, 0) -> 'x < 0'; (0, inf) -> 'x > 0'; (−1, 1) -> '−1 < x < 1'."""
+    if lo == -math.inf and hi == math.inf:
+        return tr("explorer.everywhere")
+    if lo == -math.inf:
+        return f"x < {_num(hi)}"
+    if hi == math.inf:
+        return f"x > {_num(lo)}"
+    return f"{_num(lo)} < x < {_num(hi)}"
+
+
+def peak_where(lo: float, hi: float, tr) -> str:
+    if lo == hi == math.inf:
+        return tr("explorer.at_infinity")
+    if lo == hi:
+        return f"x = {_num(lo)}"
+    return interval(lo, hi, tr)
+
+
+def property_table(names: list[str], tr) -> pd.DataFrame:
+    rows = []
+    yes, no = tr("explorer.yes"), tr("explorer.no")
+    for name in names:
+        p = properties(name)
+        flat = ", ".join(interval(a, b, tr) for a, b in p.flat) or tr("explorer.none")
+        rows.append(
+            {
+                tr("explorer.activation"): choice_label("activation", name, tr),
+                tr("explorer.col_peak"): f"{p.peak_derivative:.3g}",
+                tr("explorer.col_where"): peak_where(p.peak_lo, p.peak_hi, tr),
+                tr("explorer.col_zero_centred"): yes if p.zero_centred else no,
+                tr("explorer.col_bounded"): yes if p.bounded else no,
+                tr("explorer.col_dead"): flat if p.dead else tr("explorer.none"),
+                tr("explorer.col_flat"): flat,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def factor_table(names: list[str], init: str, depth: int, engine: pd.DataFrame, tr) -> pd.DataFrame:
+    """Per-layer factor of the backward signal: best case, mean field, and the engine."""
+    rows = []
+    for name in names:
+        cfg = BASE.replace(activation=name, init=init, depth=depth)
+        theory = backward_factor(cfg)
+        mine = engine[(engine["activation"] == name) & (engine["depth"] == depth)]
+        seen = float(mine["factor"].iloc[0]) if len(mine) else math.nan
+        gap = abs(seen / theory - 1) if theory and math.isfinite(seen) else math.nan
+        rows.append(
+            {
+                tr("explorer.activation"): choice_label("activation", name, tr),
+                tr("explorer.col_best"): f"{properties(name).peak_derivative:.3g}",
+                tr("explorer.col_mean_field"): f"{theory:.3f}",
+                tr("explorer.col_measured", depth=depth): f"{seen:.3f}",
+                tr("explorer.col_gap"): f"{gap:.1%}" if math.isfinite(gap) else "–",
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,209 @@
+"""FAQ screen helpers: one claim or note drawn from content/faq, its numbers measured live by the
+engine (lessons.claims, cached for every user), its experiment one click away."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lessons.claims import CLAIMS, SLOW, Evidence, supports
+from lessons.faq import FIXED_EXAMPLE, Faq, article_code, fill, fixed_example_source
+from sim.analysis import compare
+from sim.presets import PRESETS
+from sim.slots import SLOTS
+from ui.charts.base import titled
+from ui.common.guard import guarded
+from ui.common.i18n import current_lang, t
+
+VERDICT_COLORS = {"holds": "green", "partly": "orange", "wrong": "red"}
+VERDICT_ICONS = {
+    "holds": ":material/check:",
+    "partly": ":material/rule:",
+    "wrong": ":material/close:",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurements, cached for every user (they depend on nothing but the code)
+
+
+@st.cache_data(max_entries=16, ttl=6 * 3600, show_spinner=False)
+def evidence(experiment: str) -> Evidence:
+    fn = CLAIMS[experiment]
+    with SLOTS.hold():
+        return fn(article_code()) if experiment == "i" else fn()
+
+
+@st.cache_data(max_entries=8, ttl=6 * 3600, show_spinner=False)
+def fixed_example(seed: int) -> dict:
+    """Run content/faq/example_fixed.py as it stands: the page shows and runs the same file."""
+    spec = importlib.util.spec_from_file_location("example_fixed", FIXED_EXAMPLE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.run(seed=seed)
+
+
+def _measure_key(claim: str) -> str:
+    return f"faq_measured_{claim}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+
+
+def verdict_badge(verdict: str) -> None:
+    st.badge(
+        t(f"faq.verdict_{verdict}"),
+        icon=VERDICT_ICONS.get(verdict),
+        color=VERDICT_COLORS.get(verdict, "gray"),
+    )
+
+
+def sources(faq: Faq, keys: list[str]) -> None:
+    lines = []
+    for key in keys:
+        src = faq.sources.get(key)
+        if src:
+            where = f" {src['where']}" if src.get("where") else ""
+            lines.append(f"- [{src['cite']}]({src['url']}){where}")
+    if lines:
+        st.caption(t("faq.sources") + "\n" + "\n".join(lines))
+
+
+def links(meta: dict, key: str) -> None:
+    """The experiment behind an item: the Playground with its preset, Compare, the explorer."""
+    presets = [p for p in meta.get("presets", []) if p in PRESETS]
+    cols = st.columns(2)
+    if presets:
+        cols[0].page_link(
+            "app_pages/playground.py",
+            label=t("faq.run_in_playground", name=t(f"playground.preset_{presets[0]}")),
+            icon=":material/play_circle:",
+            query_params={"preset": presets[0]},
+        )
+    runs = [PRESETS[p].cfg for p in meta.get("compare", []) if p in PRESETS]
+    if len(runs) >= 2:
+        cols[1].page_link(
+            "app_pages/compare.py",
+            label=t("faq.open_compare", n=len(runs)),
+            icon=":material/compare_arrows:",
+            query_params=compare.to_query(runs),
+        )
+    if meta.get("explorer"):
+        cols[1].page_link(
+            "app_pages/explorer.py",
+            label=t("faq.open_explorer"),
+            icon=":material/function:",
+            query_params={"acts": ",".join(meta["explorer"])},
+        )
+    for name in presets[1:]:
+        st.page_link(
+            "app_pages/playground.py",
+            label=t("faq.also_preset", name=t(f"playground.preset_{name}")),
+            icon=":material/science:",
+            query_params={"preset": name},
+        )
+
+
+def measured(faq: Faq, claim: str, meta: dict) -> None:
+    """What the lab measures: the template filled with live numbers, and whether they back the
+    verdict. Slow experiments wait for a click."""
+    experiment = meta["experiment"]
+    st.markdown(f"**{t('faq.measured')}**")
+    if experiment in SLOW and not st.session_state.get(_measure_key(claim)):
+        if st.button(t("faq.measure_now"), key=f"faq_measure_{claim}", icon=":material/science:"):
+            st.session_state[_measure_key(claim)] = True
+        else:
+            st.caption(t("faq.measure_slow"))
+            return
+    with st.spinner(t("faq.measuring")):
+        ok, ev = guarded(evidence, experiment)
+    if not ok:
+        return
+    template = faq.text(current_lang(), "claims", claim, "measured")
+    st.markdown(fill(template, ev.numbers, ev.texts))
+    if supports(ev, meta["verdict"]):
+        st.caption(t("faq.supports"))
+    else:
+        st.warning(t("faq.not_supports", implied=t(f"faq.verdict_{ev.implied}")))
+
+
+def claim(faq: Faq, claim_id: str) -> None:
+    meta, lang = faq.claims[claim_id], current_lang()
+    with st.container(border=True):
+        head, badge = st.columns([5, 1], vertical_alignment="center")
+        head.markdown(f"#### {faq.text(lang, 'claims', claim_id, 'title')}")
+        with badge:
+            verdict_badge(meta["verdict"])
+        st.markdown(f"**{t('faq.says')}** {faq.text(lang, 'claims', claim_id, 'says')}")
+        st.markdown(f"**{t('faq.truth')}** {faq.text(lang, 'claims', claim_id, 'truth')}")
+        measured(faq, claim_id, meta)
+        if claim_id == "i":
+            code_example()
+        links(meta, claim_id)
+        sources(faq, meta.get("sources", []))
+
+
+def note(faq: Faq, note_id: str) -> None:
+    meta, lang = faq.notes[note_id], current_lang()
+    with st.container(border=True):
+        st.markdown(f"#### {faq.text(lang, 'notes', note_id, 'title')}")
+        st.markdown(faq.text(lang, "notes", note_id, "body"))
+        see = [c for c in meta.get("see", []) if c in faq.claims]
+        if see:
+            titles = [faq.text(lang, "claims", c, "title") for c in see]
+            st.caption(t("faq.see_also") + " " + " · ".join(titles))
+        links(meta, note_id)
+        sources(faq, meta.get("sources", []))
+
+
+# ---------------------------------------------------------------------------------------------
+# The article's code, and the fixed version run live
+
+
+def example_chart(out: dict, tr) -> alt.Chart:
+    """Loss and gradient norm of the fixed example per step (pure)."""
+    n = len(out["loss"])
+    frame = pd.DataFrame(
+        {
+            "step": list(range(1, n + 1)) * 2,
+            "value": list(out["loss"]) + list(out["grad_norm"]),
+            "series": [tr("faq.example_loss")] * n + [tr("faq.example_grad")] * n,
+        }
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=1.8)
+        .encode(
+            x=alt.X("step:Q", title=tr("charts.step")),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+            tooltip=["series:N", "step:Q", alt.Tooltip("value:Q", format=".4f")],
+        )
+        .properties(height=220)
+    )
+    return titled(chart, tr("faq.example_title"))
+
+
+def code_example() -> None:
+    with st.expander(t("faq.code_expander"), icon=":material/code:"):
+        st.markdown(f"**{t('faq.code_original')}**")
+        st.code(article_code(), language="python")
+        st.markdown(f"**{t('faq.code_fixed')}**")
+        st.code(fixed_example_source(), language="python")
+    ok, out = guarded(fixed_example, 0)
+    if ok:
+        from ui.common.i18n import translator
+
+        st.altair_chart(example_chart(out, translator()), width="stretch")
+        st.caption(
+            t(
+                "faq.example_result",
+                first=out["loss"][0],
+                last=out["loss"][-1],
+                grad=max(out["grad_norm"]),
+            )
+        )

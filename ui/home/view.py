@@ -1,0 +1,47 @@
+"""Home's picture and its one-click starts into the Playground."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from sim.presets import PRESETS
+from sim.train.simulation import Simulation
+from ui import charts
+from ui.common.i18n import t, translator
+
+PLAYGROUND = "app_pages/playground.py"
+STARTS: tuple[tuple[str, str, str], ...] = (  # preset, catalog key, icon
+    ("sigmoid_vanishing", "home.start_sigmoid", ":material/trending_down:"),
+    ("relu_he", "home.start_relu_he", ":material/healing:"),
+    ("relu_exploding_init", "home.start_exploding", ":material/local_fire_department:"),
+    ("relu_exploding_clipped", "home.start_clipped", ":material/content_cut:"),
+)
+PICTURE = {  # the same 10-layer network, two activation/init pairs
+    "sigmoid": PRESETS["sigmoid_vanishing"].cfg,
+    "relu": PRESETS["sigmoid_vanishing"].cfg.replace(activation="relu", init="kaiming_normal"),
+}
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def first_step_history(name: str) -> pd.DataFrame:
+    """History after one step of a picture network (same for every user: seeded)."""
+    sim = Simulation(PICTURE[name])
+    sim.burst(1)
+    return sim.history
+
+
+def picture() -> None:
+    cols, tr = st.columns(2), translator()
+    for col, name in zip(cols, PICTURE, strict=True):
+        with col:
+            st.markdown(f"**{t(f'home.picture_series_{name}')}**")
+            spec = charts.grad_norm_chart(first_step_history(name), tr)  # a Vega-Lite dict
+            st.vega_lite_chart(spec, width="stretch")
+    st.caption(t("home.picture_caption"))
+
+
+def starts() -> None:
+    for preset, key, icon in STARTS:
+        st.page_link(PLAYGROUND, label=t(key), icon=icon, query_params={"preset": preset})
+    st.page_link(PLAYGROUND, label=t("home.start_playground"), icon=":material/tune:")

@@ -1,0 +1,170 @@
+"""The Playground's chart grid: placeholders laid out first, filled after (and during) a burst.
+
+    board = Board(lab.cache)     # lays out the grid of empty slots
+    run_burst(..., live=lambda: board.draw_live(sim))
+    board.draw(sim)              # every chart from the final history
+
+Each chart is drawn on its own: one that fails leaves a placeholder in its slot and the rest of
+the page renders. Charts are Vega-Lite specs written as dicts (ui.charts); their rows are
+turned into Arrow tables here, once, which is what Streamlit sends to the browser. A rerun that
+trained nothing (a click elsewhere, a language-free change) redraws every chart from that cached
+spec instead of rebuilding it.
+
+Each slot shows its last chart again from the start of a run, so the browser keeps the chart's
+Vega view through a burst: a new spec that differs only in its datasets is then swapped in
+without building the chart again, which is why the specs keep everything but their data still
+from burst to burst (tests/app/test_chart_stability.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from sim.analysis import views
+from sim.train.simulation import Simulation
+from ui import charts
+from ui.common.i18n import current_lang, translator
+
+log = logging.getLogger("gradient_lab")
+
+# Rows of the grid, two charts a row, by slot name.
+LAYOUT: tuple[tuple[str, str], ...] = (
+    ("grad_norm", "heatmap"),
+    ("loss", "accuracy"),
+    ("decision", "activations"),
+    ("update_ratio", "units"),
+    ("dist_gradient", "dist_activation"),
+)
+LIVE = ("grad_norm", "loss", "heatmap")  # redrawn during a burst
+NETWORK = ("decision", "dist_gradient", "dist_activation")  # drawn from the network itself
+
+Builder = Callable[[], charts.Spec | None]
+
+
+class Board:
+    def __init__(self, cache: dict | None = None) -> None:
+        self.cache = cache if cache is not None else {}
+        self.slots: dict[str, Any] = {}
+        self.shown: dict[str, dict] = {}  # the spec each slot shows now
+        drawn = self.cache.get("specs", {})
+        for row in LAYOUT:
+            for name, column in zip(row, st.columns(len(row)), strict=True):
+                # The chart of the last run, again at once: the browser keeps its view, and a
+                # next spec that differs only in its datasets swaps the data in place instead of
+                # building the chart anew. The chart itself is the slot (any element can be
+                # replaced in place): an empty element first would throw the view away whenever
+                # the browser draws the page between the two, as it does when it is busy.
+                last = drawn.get(name, (None, None))[1]
+                if last is None:
+                    self.slots[name] = column.empty()
+                else:
+                    self._show(name, last, where=column)
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _put(self, name: str, build: Builder, tr, state: tuple | None = None) -> None:
+        """Draw one chart; with `state`, reuse the spec drawn last time for the same state."""
+        specs = self.cache.setdefault("specs", {})
+        cached = specs.get(name)
+        if state is not None and cached is not None and cached[0] == state:
+            spec = cached[1]
+        else:
+            try:
+                spec = with_arrow_data(build())
+            except Exception:  # a chart bug must not take the page down
+                log.exception("chart %s failed", name)
+                spec = with_arrow_data(charts.placeholder(tr))
+            if state is not None:
+                specs[name] = (state, spec)
+        if spec is None:
+            self.slots[name].empty()
+            self.shown.pop(name, None)
+        elif spec is not self.shown.get(name):  # else on screen already, nothing to send
+            self._show(name, spec)
+
+    def _show(self, name: str, spec: dict, where=None) -> None:
+        """Draw `spec` in the slot, or as a new element of `where` that becomes the slot."""
+        target = self.slots[name] if where is None else where
+        self.slots[name] = target.vega_lite_chart(spec, width="stretch")  # replaces in place
+        self.shown[name] = spec
+
+    def draw_live(self, sim: Simulation) -> None:
+        history, tr = sim.history, translator()
+        builders = self._history_charts(sim, history, tr)
+        for name in LIVE:
+            self._put(name, builders[name], tr)
+
+    def draw(self, sim: Simulation) -> None:
+        history, tr = sim.history, translator()
+        history_state = (sim.step, current_lang(), sim.diverged, len(history))
+        network_state = (sim.step, current_lang(), sim.cfg)
+        builders = self._history_charts(sim, history, tr)
+        builders.update(self._network_charts(sim, tr))
+        if history.empty:  # an untrained network: what it does already, one empty history chart
+            for name in set(builders) - set(NETWORK) - {"grad_norm"}:
+                builders[name] = _nothing
+        for row in LAYOUT:
+            for name in row:
+                state = network_state if name in NETWORK else history_state
+                self._put(name, builders[name], tr, state)
+
+    @staticmethod
+    def _history_charts(sim: Simulation, history, tr) -> dict[str, Builder]:
+        diverged_step = sim.divergence.diverged_step if sim.divergence else None
+        return {
+            "grad_norm": lambda: charts.grad_norm_chart(history, tr),
+            "heatmap": lambda: charts.grad_heatmap_chart(history, tr),
+            "loss": lambda: charts.loss_chart(history, tr, diverged_step),
+            "accuracy": lambda: charts.accuracy_chart(history, tr),
+            "activations": lambda: charts.activation_chart(history, tr),
+            "update_ratio": lambda: charts.update_ratio_chart(history, tr),
+            "units": lambda: charts.unit_health_chart(history, tr),
+        }
+
+    def _network_charts(self, sim: Simulation, tr) -> dict[str, Builder]:
+        """Decision surface and distributions: computed (lazily) once per network state."""
+
+        def net() -> dict:
+            return network_views(sim, self.cache)
+
+        return {
+            "decision": lambda: charts.decision_chart(net()["surface"], net()["points"], tr),
+            "dist_gradient": lambda: charts.distributions_chart(net()["dist"], tr, "gradient"),
+            "dist_activation": lambda: charts.distributions_chart(net()["dist"], tr, "activation"),
+        }
+
+
+def _nothing() -> None:
+    return None
+
+
+def with_arrow_data(spec: charts.Spec | None) -> dict | None:
+    """The spec with each named dataset as an Arrow table, what Streamlit sends to the browser:
+    made once per chart, so an idle rerun redraws from the cache without converting again."""
+    if spec is None or not spec.get("datasets"):
+        return spec
+    return {**spec, "datasets": {name: _arrow(data) for name, data in spec["datasets"].items()}}
+
+
+def _arrow(data: pd.DataFrame | list[dict]) -> pa.Table:
+    if isinstance(data, pd.DataFrame):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    return pa.Table.from_pylist(data)
+
+
+def network_views(sim: Simulation, cache: dict) -> dict:
+    """Decision surface, data points and distributions at the network's current state."""
+    key = (id(sim), sim.step, sim.cfg)
+    if cache.get("views_of") != key:
+        cache["views"] = {
+            "surface": views.decision_surface(sim),
+            "dist": views.distributions(sim),
+            "points": views.data_points(sim),
+        }
+        cache["views_of"] = key
+    return cache["views"]

@@ -1,0 +1,141 @@
+"""The Playground's text panels: notices, status line, diagnosis, export."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import streamlit as st
+
+from sim.codec import to_json
+from sim.train.simulation import Simulation
+from ui.common.guard import guarded
+from ui.common.i18n import t
+from ui.common.wording import (
+    device_text,
+    field_label,
+    finding_next,
+    finding_text,
+    problem_text,
+    sorted_findings,
+)
+from ui.playground.lab import Change, Lab
+
+CALLOUT = {"error": st.error, "warning": st.warning, "info": st.info, "ok": st.success}
+ICON = {
+    "error": ":material/error:",
+    "warning": ":material/warning:",
+    "info": ":material/info:",
+    "ok": ":material/check_circle:",
+}
+
+
+def notices(lab: Lab, change: Change | None) -> None:
+    """One-shot notices (preset loaded, reset) and what the last control change did."""
+    for kind, text in lab.notices:
+        CALLOUT[kind](text, icon=ICON[kind])
+    lab.notices.clear()
+    remaining = lab.remaining()
+    if remaining and lab.sim is not None:
+        st.info(t("playground.stopped", step=lab.sim.step, remaining=remaining), icon=ICON["info"])
+    if change is None or change.kind == "same":
+        return
+    fields = ", ".join(field_label(f) for f in change.fields)
+    if change.kind == "fresh" and change.fields:
+        st.info(t("playground.fresh_network", fields=fields), icon=":material/autorenew:")
+    elif change.kind == "applied":
+        st.success(t("playground.applied", fields=fields), icon=":material/bolt:")
+    elif change.kind == "invalid":
+        items = "\n".join(f"- {problem_text(p)}" for p in change.problems)
+        st.warning(f"{t('playground.invalid')}\n\n{items}", icon=ICON["warning"])
+
+
+def _latest(values, column: int) -> float:
+    return float(values[-1, column]) if len(values) else math.nan
+
+
+def status(lab: Lab) -> None:
+    """Step, loss, test accuracy (or test loss), speed; and the device with its reason."""
+    sim = lab.sim
+    if sim is None:
+        return
+    records = sim.records
+    loss = _latest(records.step_values, 0)
+    test_loss, test_acc = _latest(records.rec_scalars, 0), _latest(records.rec_scalars, 1)
+    rate = lab.steps_per_s if lab.steps_per_s is not None else math.nan
+    cols = st.columns(4)
+    cols[0].metric(t("playground.metric_step"), f"{sim.step:,}")
+    cols[1].metric(t("playground.metric_loss"), _num(loss))
+    if sim.task == "classification":
+        cols[2].metric(t("playground.metric_test_acc"), _pct(test_acc))
+    else:
+        cols[2].metric(t("playground.metric_test_loss"), _num(test_loss))
+    speed = t("playground.speed_value", rate=rate) if math.isfinite(rate) else "—"
+    cols[3].metric(t("playground.metric_speed"), speed)
+    st.caption(device_text(sim.device_choice))
+
+
+def _num(x: float) -> str:
+    return f"{x:.4g}" if math.isfinite(x) else "—"
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1%}" if math.isfinite(x) else "—"
+
+
+def diagnosis(lab: Lab) -> None:
+    sim = lab.sim
+    if sim is None:
+        return
+    if sim.step == 0 and not sim.diverged:
+        st.info(t("playground.no_steps"), icon=ICON["info"])
+        return
+    ok, findings = guarded(sim.findings)
+    if not ok:
+        return
+    for f in sorted_findings(findings):
+        body = finding_text(f, sim.cfg.depth)
+        hint = finding_next(f)
+        if hint:
+            body += "\n\n" + t("playground.try_next", text=hint)
+        CALLOUT.get(f.severity, st.info)(body, icon=ICON.get(f.severity))
+
+
+def export(lab: Lab) -> None:
+    sim = lab.sim
+    if sim is None:
+        return
+    cols = st.columns(2)
+    cols[0].download_button(
+        t("playground.download_history"),
+        data=_csv_of(sim, lab.lock),
+        file_name=f"gradient-lab-history-step{sim.step}.csv",
+        mime="text/csv",
+        key="download_history",
+        on_click="ignore",
+        icon=":material/table:",
+    )
+    cols[1].download_button(
+        t("playground.download_config"),
+        data=to_json(lab.cfg),
+        file_name="gradient-lab-config.json",
+        mime="application/json",
+        key="download_config",
+        on_click="ignore",
+        icon=":material/data_object:",
+    )
+    thinned = int(sim.history.attrs.get("thinned_before", 0) or 0) if sim.step else 0
+    if thinned:
+        st.caption(t("playground.thinned", step=thinned))
+    st.caption(t("playground.share"))
+
+
+def _csv_of(sim: Simulation, lab_lock=None):
+    """Deferred: the CSV is built only when the user clicks (on Streamlit's download thread)."""
+    lab_lock = lab_lock if lab_lock is not None else contextlib.nullcontext()
+
+    def build() -> str:
+        with lab_lock:  # not while a burst of this session writes the history
+            return sim.history.to_csv(index=False)
+
+    return build
