@@ -1,7 +1,7 @@
 """App speed and memory, measured in one run (figures, not a timed test).
 
-    python benchmarks/bench_app.py            # all three
-    python benchmarks/bench_app.py --quick    # fewer repetitions, no server
+    python -m benchmarks.bench_app            # all three
+    python -m benchmarks.bench_app --quick    # fewer repetitions, no server
 
 1. A Playground rerun that trains nothing (AppTest; median).       target <= 0.3 s
 2. A 200-step burst through the page / Simulation.burst alone, same config, same process,
@@ -32,12 +32,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import sim.config  # noqa: F401  (sim.config first: it imports the registries lazily)
+from sim.config import DEFAULT
+from sim.train.simulation import Simulation
 
-import sim.config  # noqa: E402,F401  (sim.config first: it imports the registries lazily)
-from sim.config import DEFAULT  # noqa: E402
-from sim.train.simulation import Simulation  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 PLAYGROUND = "app_pages/playground.py"
 BURST = 200

@@ -20,9 +20,9 @@ time (steadier when other processes compete for the cores; with several threads 
 their spinning). Targets: b/a <= 1.10, c/a <= 1.35.
 Then the depth sweep: 3 activations x 6 depths at initialisation, after import (< 2 s).
 
-    python benchmarks/bench_burst.py                # torch's default thread count
-    python benchmarks/bench_burst.py --threads 1 --optimizer sgd --rounds 15
-    python benchmarks/bench_burst.py --optimizers   # fused Adam vs PyTorch's default loop only
+    python -m benchmarks.bench_burst                # torch's default thread count
+    python -m benchmarks.bench_burst --threads 1 --optimizer sgd --rounds 15
+    python -m benchmarks.bench_burst --optimizers   # fused Adam vs PyTorch's default loop only
 """
 
 from __future__ import annotations
@@ -30,19 +30,15 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 
-import torch  # noqa: E402
-
-from sim.analysis.sweep import depth_sweep  # noqa: E402
-from sim.config import RunConfig, test_size  # noqa: E402
-from sim.data import make_data  # noqa: E402
-from sim.nn.mlp import build_model  # noqa: E402
-from sim.train.simulation import Simulation, loss_fn, make_optimizer  # noqa: E402
+from sim.analysis.sweep import depth_sweep
+from sim.config import RunConfig, test_size
+from sim.data import make_data
+from sim.nn.mlp import build_model
+from sim.train.simulation import Simulation, loss_fn, make_optimizer
 
 CONFIGS = {
     "depth10 x width64": dict(depth=10, width=64),

@@ -13,8 +13,8 @@ Then the Compare screen's depth sweep: 3 activations x 6 depths at initialisatio
 (ui.compare.sweep's networks, through sim.analysis.sweep.depth_sweep) plus building its two charts'
 specs, as the page does on a cold cache. Target: < 3 s.
 
-    python benchmarks/bench_compare.py
-    python benchmarks/bench_compare.py --threads 1 --rounds 9
+    python -m benchmarks.bench_compare
+    python -m benchmarks.bench_compare --threads 1 --rounds 9
 """
 
 from __future__ import annotations
@@ -22,19 +22,15 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
 
-import torch  # noqa: E402
-
-from sim.analysis.compare import Comparison, vary  # noqa: E402
-from sim.analysis.sweep import depth_sweep  # noqa: E402
-from sim.config import DEFAULT  # noqa: E402
-from sim.presets import BASE  # noqa: E402
-from sim.train.simulation import Simulation  # noqa: E402
+from sim.analysis.compare import Comparison, vary
+from sim.analysis.sweep import depth_sweep
+from sim.config import DEFAULT
+from sim.presets import BASE
+from sim.train.simulation import Simulation
 
 STEPS = 200
 SWEEP_ACTIVATIONS = ("sigmoid", "tanh", "relu")

@@ -1,6 +1,6 @@
 """CPU vs CUDA time per step for networks of growing cost, to place sim.device.GPU_MIN_COST.
 
-    python benchmarks/bench_device.py
+    python -m benchmarks.bench_device
 
 Prints, for each config, ms per step on each device and the ratio cpu/cuda (> 1: the GPU wins),
 measured in one run with the two devices interleaved. Without CUDA it prints the CPU column only.
@@ -8,16 +8,12 @@ measured in one run with the two devices interleaved. Without CUDA it prints the
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from sim.config import RunConfig, step_cost  # noqa: E402
-from sim.train.simulation import Simulation  # noqa: E402
+from sim.config import RunConfig, step_cost
+from sim.train.simulation import Simulation
 
 CONFIGS = [
     dict(depth=6, width=32, batch_size=64),

@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import json
 import os
 import re
@@ -48,6 +47,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psutil
+
+from tests.browser import helpers as HELPERS  # the browser suite's server and Chromium settings
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_SESSIONS = 32
@@ -85,16 +86,6 @@ DONE_OR_QUEUED = """([sel, idle, n, queued]) => {
 }"""
 
 
-def _browser_helpers():
-    """The browser suite's server and Chromium settings (tests/browser/conftest.py), reused."""
-    path = ROOT / "tests" / "browser" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("gradient_lab_browser_conftest", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-HELPERS = _browser_helpers()
 IDLE = HELPERS.IDLE
 CHROMIUM = HELPERS.CHROMIUM
 
@@ -113,13 +104,13 @@ class Server:
 def start_server(
     log: Path, app_dir: Path = ROOT, extra: tuple[str, ...] = (), start_timeout_s: float = 90
 ) -> Server:
-    port = HELPERS._free_port()
+    port = HELPERS.free_port()
     cmd = HELPERS.serve_command(port, *extra)
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, cwd=app_dir, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + start_timeout_s
-    while not HELPERS._healthy(url):
+    while not HELPERS.healthy(url):
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log}")
         if time.monotonic() > deadline:

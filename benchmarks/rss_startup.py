@@ -1,6 +1,6 @@
 """The app server's resident memory, for hosting limits (Community Cloud: 690 MB to 2.7 GB).
 
-    python -m benchmarks.rss_startup        (or: python benchmarks/rss_startup.py)
+    python -m benchmarks.rss_startup
 
 `streamlit run streamlit_app.py` on a free loopback port, one Chromium session (Playwright), and
 the server's resident memory (process and children, psutil) read at each stage:
@@ -24,9 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # also as a script
-
-from benchmarks.load_test import (  # noqa: E402
+from benchmarks.load_test import (
     CHROMIUM,
     HELPERS,
     IDLE,

@@ -4,9 +4,9 @@ fresh network; an impossible combination keeps the last valid config and says wh
 from __future__ import annotations
 
 import pytest
-from conftest import PLAYGROUND, lab_of, make_app, no_exception, texts
 
 from sim.config import DEFAULT, FIELDS, HOT_FIELDS
+from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
 from ui.playground.controls import key_of
 
 PREFIX = "pg_"

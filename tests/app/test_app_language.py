@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PLAYGROUND, make_app, no_exception, texts
 
+from tests.app.helpers import PLAYGROUND, make_app, no_exception, texts
 from ui.common.i18n import lang_from_locale, text
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PLAYGROUND, lab_of, make_app, no_exception, texts
 
+from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
 from ui.common.frame import PAGES
 from ui.common.i18n import LANGS, text
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import PLAYGROUND, lab_of, make_app, no_exception, texts
-
 from sim.config import DEFAULT
+from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
 from ui.playground.lab import Burst, Lab
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import PLAYGROUND, lab_of, make_app, no_exception
-
 from sim.codec import to_query
 from sim.config import DEFAULT, FIELDS
 from sim.presets import PRESETS
+from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception
 
 
 def notice(at) -> str:

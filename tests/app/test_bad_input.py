@@ -24,7 +24,6 @@ import re
 import threading
 
 import pytest
-from conftest import PLAYGROUND, lab_of, make_app, no_exception
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +33,7 @@ from sim.codec import from_query, parse_value
 from sim.config import DEFAULT, FIELDS, problems
 from sim.presets import PRESETS
 from sim.slots import SLOTS
+from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception
 from ui.common.i18n import LANGS, translator
 from ui.common.wording import field_label, problems_text
 from ui.explorer import state as explorer_state

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import make_app, no_exception, texts
 
 from sim.analysis import compare
 from sim.analysis.compare import FACTORS, Comparison, vary
 from sim.config import DEFAULT, RunConfig
 from sim.presets import PRESETS
+from tests.app.helpers import make_app, no_exception, texts
 from ui.charts.compare import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay, sweep_chart
 from ui.common.i18n import LANGS, text
 

@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import make_app, no_exception, texts
 
 from sim.analysis.theory import curves, flat_regions, through_depth
+from tests.app.helpers import make_app, no_exception, texts
 from ui.charts.explorer import depth_chart, function_chart
 from ui.common.i18n import LANGS, text
 from ui.explorer import state as explorer_state

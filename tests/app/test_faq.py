@@ -6,12 +6,12 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import make_app, no_exception, texts
 
 from lessons import claims
 from lessons.faq import load, problems
 from sim.analysis import compare
 from sim.presets import PRESETS
+from tests.app.helpers import make_app, no_exception, texts
 from ui.common.i18n import LANGS, text
 
 PAGE = "app_pages/faq.py"

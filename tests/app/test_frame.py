@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PLAYGROUND, ROOT, make_app
-
+from tests.app.helpers import PLAYGROUND, ROOT, make_app
 from ui.common.frame import PAGES
 
 

@@ -9,9 +9,9 @@ import json
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from conftest import PLAYGROUND, lab_of, make_app, no_exception, texts
 
 from lessons.exercises.loading import EXERCISES
+from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
 from ui.workshop.links import build_link
 from ui.workshop.pin import parse_pin
 from ui.workshop.progress import Progress, report_csv, report_json

@@ -1,5 +1,6 @@
 """A real browser against a real server: `streamlit run` on loopback, driven by Playwright with
-Debian's Chromium. Fixtures here are meant to be reused by every browser test.
+Debian's Chromium. Fixtures here are meant to be reused by every browser test; the settings and
+helpers they use are in tests/browser/helpers.py.
 
 No Chromium: the tests skip with the reason, except under CI (CI=true), where they fail.
 """
@@ -9,82 +10,45 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-START_TIMEOUT_S = 90
-RUN_TIMEOUT_MS = 120_000  # one script run (a burst included) on a busy 2-core machine
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from tests.browser.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    RUN_TIMEOUT_MS,
+    SCREENSHOTS,
+    START_TIMEOUT_S,
+    ensure_screenshots,
+    free_port,
+    healthy,
+    in_ci,
+    serve_command,
+)
 
 
 def _missing_browser(reason: str) -> None:
-    if _in_ci():
+    if in_ci():
         pytest.fail(f"browser tests cannot run under CI: {reason}")
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.read().decode().strip() == "ok"
-    except OSError:
-        return False
-
-
-def serve_command(port: int, *extra: str) -> list[str]:
-    """`streamlit run` on loopback, as the browser suite and the benchmarks start it."""
-    return [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-        *extra,
-    ]  # fmt: skip
 
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     """Base URL of `streamlit run streamlit_app.py` on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     cmd = serve_command(port)
-    _ensure_dir()
+    ensure_screenshots()
     with open(SCREENSHOTS / "server.log", "w") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(url):
+        while not healthy(url):
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with {proc.returncode}; see screenshots/server.log")
             if time.monotonic() > deadline:
@@ -97,10 +61,6 @@ def server() -> Iterator[str]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-
-
-def _ensure_dir() -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -129,42 +89,3 @@ def page(browser, server):
     pg.set_default_timeout(RUN_TIMEOUT_MS)
     yield pg
     context.close()
-
-
-def wait_idle(page) -> None:
-    """Until the script run has finished (and at least once started)."""
-    page.wait_for_selector(IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
-
-
-def open_app(page, server: str, path: str = "", query: str = "") -> None:
-    """Open a screen and wait until its first script run is over. The app reports
-    'notRunning' before that run starts too, so first wait for something the run draws: every
-    screen has a title."""
-    page.goto(f"{server}/{path}{'?' + query if query else ''}")
-    page.wait_for_selector("[data-testid='stMain'] h1", timeout=RUN_TIMEOUT_MS)
-    wait_idle(page)
-
-
-MAX_SHOT_HEIGHT = 6000
-
-
-def shot(page, name: str, full: bool = True) -> Path:
-    """Screenshot to screenshots/<name>.png. Streamlit scrolls inside its main area, so for the
-    whole page the viewport is stretched to the content's height for the shot."""
-    _ensure_dir()
-    path = SCREENSHOTS / f"{name}.png"
-    viewport = page.viewport_size
-    page.evaluate(  # from the top, whatever a click scrolled into view
-        "() => document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"
-    )
-    if full:
-        height = page.evaluate(
-            "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight"
-        )
-        page.set_viewport_size({"width": viewport["width"], "height": min(height, MAX_SHOT_HEIGHT)})
-        page.wait_for_timeout(500)  # let the charts lay themselves out again
-    try:
-        page.screenshot(path=str(path))
-    finally:
-        page.set_viewport_size(viewport)
-    return path

@@ -8,9 +8,9 @@ import io
 import os
 
 import pytest
-from conftest import ROOT, SCREENSHOTS, open_app, shot, wait_idle
 
 from sim.presets import PRESETS
+from tests.browser.helpers import ROOT, SCREENSHOTS, open_app, shot, wait_idle
 from ui.common.i18n import text
 from ui.playground.board import LAYOUT
 

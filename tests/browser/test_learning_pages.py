@@ -6,11 +6,11 @@ runs. Screenshots go to ./screenshots/."""
 from __future__ import annotations
 
 import pytest
-from conftest import open_app, shot, wait_idle
 
 from lessons.faq import load
 from sim.analysis import compare
 from sim.presets import PRESETS
+from tests.browser.helpers import open_app, shot, wait_idle
 from ui.common.i18n import text
 
 pytestmark = pytest.mark.browser

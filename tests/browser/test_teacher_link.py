@@ -6,9 +6,9 @@ Screenshots: screenshots/teacher-link.png, screenshots/workshop-<lang>.png."""
 from __future__ import annotations
 
 import pytest
-from conftest import open_app, shot, wait_idle
 
 from lessons.exercises.loading import EXERCISES
+from tests.browser.helpers import open_app, shot, wait_idle
 from ui.common.i18n import text
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,99 @@
+"""The browser suite's settings and helpers: how the server starts (`streamlit run` on loopback),
+how Chromium starts, and how a test opens a screen, waits for a run and takes a screenshot.
+The benchmarks that drive a browser (benchmarks/load_test.py) reuse them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+START_TIMEOUT_S = 90
+RUN_TIMEOUT_MS = 120_000  # one script run (a burst included) on a busy 2-core machine
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MAX_SHOT_HEIGHT = 6000
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+def serve_command(port: int, *extra: str) -> list[str]:
+    """`streamlit run` on loopback, as the browser suite and the benchmarks start it."""
+    return [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        *extra,
+    ]  # fmt: skip
+
+
+def ensure_screenshots() -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+
+def wait_idle(page) -> None:
+    """Until the script run has finished (and at least once started)."""
+    page.wait_for_selector(IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
+
+
+def open_app(page, server: str, path: str = "", query: str = "") -> None:
+    """Open a screen and wait until its first script run is over. The app reports
+    'notRunning' before that run starts too, so first wait for something the run draws: every
+    screen has a title."""
+    page.goto(f"{server}/{path}{'?' + query if query else ''}")
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=RUN_TIMEOUT_MS)
+    wait_idle(page)
+
+
+def shot(page, name: str, full: bool = True) -> Path:
+    """Screenshot to screenshots/<name>.png. Streamlit scrolls inside its main area, so for the
+    whole page the viewport is stretched to the content's height for the shot."""
+    ensure_screenshots()
+    path = SCREENSHOTS / f"{name}.png"
+    viewport = page.viewport_size
+    page.evaluate(  # from the top, whatever a click scrolled into view
+        "() => document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })"
+    )
+    if full:
+        height = page.evaluate(
+            "() => document.querySelector(\"[data-testid='stMain']\").scrollHeight"
+        )
+        page.set_viewport_size({"width": viewport["width"], "height": min(height, MAX_SHOT_HEIGHT)})
+        page.wait_for_timeout(500)  # let the charts lay themselves out again
+    try:
+        page.screenshot(path=str(path))
+    finally:
+        page.set_viewport_size(viewport)
+    return path
