@@ -42,7 +42,10 @@ def canonical(typed: str) -> str | None:
 
 
 def new_secret(n_bytes: int) -> str:
-    return secrets.token_urlsafe(n_bytes)
+    """URL-safe random text that never starts with "-" (a terminal would read it as a flag)."""
+    while (secret := secrets.token_urlsafe(n_bytes)).startswith("-"):
+        pass
+    return secret
 
 
 def digest(secret: str) -> str:

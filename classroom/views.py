@@ -20,6 +20,7 @@ TOP_VALUES = 3  # values shown per remedy
 
 @dataclass(frozen=True)
 class LearnerRow:
+    id: int  # Learner.id: links the row to the checks; exports use `number`
     number: int  # 1.. in join order: names may repeat, numbers do not
     nickname: str
     joined: float
@@ -118,6 +119,7 @@ def build(
         by_exercise[c.exercise].append(c)
     rows = tuple(
         LearnerRow(
+            id=lr.id,
             number=i,
             nickname=lr.nickname,
             joined=lr.joined,
