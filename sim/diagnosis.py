@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.train.simulation import Simulation
+from sim.activations import ACTIVATIONS, Activation
+from sim.config import RunConfig
+from sim.history import History
+from sim.train.result import BurstResult
 
 VANISH_RATIO = 1e-2  # signal at layer 1 below 1% of the last hidden layer's
 SEVERE_VANISH_RATIO = 1e-5
@@ -45,10 +46,13 @@ class Finding:
     values: dict[str, float] = field(default_factory=dict)
 
 
-def diagnose(sim: Simulation) -> list[Finding]:
+def diagnose(
+    records: History, cfg: RunConfig, divergence: BurstResult | None = None
+) -> list[Finding]:
+    """Findings on a run's records (the latest recorded step) and how its last burst ended."""
     out: list[Finding] = []
-    if sim.divergence is not None:
-        d = sim.divergence
+    if divergence is not None:
+        d = divergence
         out.append(
             Finding(
                 "diverged",
@@ -57,12 +61,12 @@ def diagnose(sim: Simulation) -> list[Finding]:
                 {"step": d.diverged_step, "where": d.diverged_where},
             )
         )
-    latest = sim.records.latest_layers()
+    latest = records.latest_layers()
     if latest is None:
         return out
-    depth = sim.cfg.depth
+    depth = cfg.depth
     out += _signal(latest, depth)
-    out += _units(latest, depth, sim.activation)
+    out += _units(latest, depth, ACTIVATIONS[cfg.activation])
     out += _updates(latest)
     if not any(f.severity in ("error", "warning") for f in out):
         out.append(Finding("healthy", "ok"))
@@ -94,7 +98,7 @@ def _signal(latest: dict[str, np.ndarray], depth: int) -> list[Finding]:
     return []
 
 
-def _units(latest: dict[str, np.ndarray], depth: int, activation) -> list[Finding]:
+def _units(latest: dict[str, np.ndarray], depth: int, activation: Activation) -> list[Finding]:
     out = []
     saturation = latest["saturation"][:depth]
     dead = latest["dead_fraction"][:depth]

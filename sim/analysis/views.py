@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from sim.train.simulation import loss_fn
+from sim.train.optim import loss_fn
 
 if TYPE_CHECKING:
+    from sim.nn.mlp import MLP
     from sim.train.simulation import Simulation
 
 MARGIN = 0.1  # decision surface: the data's bounding box grown by 10% of its extent each side
@@ -80,13 +81,7 @@ def decision_surface(sim: Simulation, resolution: int = 60) -> pd.DataFrame:
     gives a non-finite output (a diverging run) `value` is NaN."""
     resolution = int(min(max(resolution, 2), MAX_RESOLUTION))
     pts, x1, x2 = _grid(sim, resolution)
-    model = sim.model
-    was_training = model.training
-    model.eval()
-    try:
-        out = model(pts.to(sim.device))  # (resolution^2, n_out)
-    finally:
-        model.train(was_training)
+    out = sim.model.trace(pts.to(sim.device), mode="eval")  # (resolution^2, n_out)
     frame = pd.DataFrame({"x1": x1, "x2": x2})
     if sim.task == "classification":
         prob = torch.softmax(out.float(), 1)
@@ -132,31 +127,14 @@ def distributions(sim: Simulation, bins: int = 30) -> pd.DataFrame:
     Repeated columns (zeros, nonfinite, total) hold the same number on every bin of a layer.
     """
     bins = int(min(max(bins, 1), MAX_BINS))
-    model = sim.model
     n = sim.train_x.shape[0]
     x = sim.train_x[: min(sim.cfg.batch_size, n)]
     y = sim.train_y[: min(sim.cfg.batch_size, n)]
-    weights = [lin.weight for lin in model.linears]
-
-    # What a forward pass in training mode would change: BatchNorm's running statistics (and
-    # num_batches_tracked), the dropout generator's state, the train/eval flag.
-    buffers = [b.detach().clone() for b in model.buffers()]
-    rng_state = sim._rng_dropout.get_state()
-    was_training = model.training
-    model.train()
-    try:
-        with torch.enable_grad():
-            acts, out = _forward_collect(model, x)
-            loss = loss_fn(sim.task, out, y)
-            # autograd.grad returns the gradients without touching p.grad
-            grads = torch.autograd.grad(loss, weights)
-    finally:
-        with torch.no_grad():
-            for b, saved in zip(model.buffers(), buffers, strict=True):
-                b.copy_(saved)
-        sim._rng_dropout.set_state(rng_state)
-        model.train(was_training)
-
+    with torch.enable_grad():
+        acts, out = activations(sim.model, x)
+        loss = loss_fn(sim.task, out, y)
+        # autograd.grad returns the gradients without touching p.grad
+        grads = torch.autograd.grad(loss, [lin.weight for lin in sim.model.linears])
     with torch.no_grad():
         frames = [
             _histograms([a.detach().reshape(-1) for a in acts], bins, "activation", "value"),
@@ -165,20 +143,13 @@ def distributions(sim: Simulation, bins: int = 30) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _forward_collect(model, x: torch.Tensor) -> tuple[list[torch.Tensor], torch.Tensor]:
-    """model(x), keeping each hidden block's post-activation output (before dropout).
-
-    Mirrors sim.nn.mlp.Block.forward step for step (tests check the output matches model(x));
-    walking the blocks needs no hooks on the model (the trainer uses none either: see
-    MLP.forward_trace)."""
-    acts = []
-    h = x  # (B, 2)
-    for block in model.blocks:
-        a = block.act(block.norm(block.linear(h)))  # (B, width)
-        acts.append(a)
-        out = block.drop(a)
-        h = h + out if block.residual else out
-    return acts, model.head(h)
+def activations(model: MLP, x: torch.Tensor) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """(each hidden block's post-activation output before dropout, (B, width); the output),
+    through the model's traced forward in "look" mode: a training step's arithmetic that draws
+    no mask from the run's generator and leaves BatchNorm's running statistics alone."""
+    acts: list[torch.Tensor] = []
+    out = model.trace(x, visit=lambda _i, _u, a: acts.append(a), mode="look")
+    return acts, out
 
 
 def _histograms(values: list[torch.Tensor], bins: int, quantity: str, scale: str) -> pd.DataFrame:

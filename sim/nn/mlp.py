@@ -30,14 +30,21 @@ class SeededDropout(nn.Module):
         self.generator: torch.Generator | None = None  # set by the Simulation on its device
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.p == 0.0:
+        if not self.training:
+            return x
+        return self.masked(x, self.generator)
+
+    def masked(self, x: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+        if self.p == 0.0:
             return x
         keep = 1.0 - self.p
-        mask = torch.rand(x.shape, generator=self.generator, device=x.device) < keep
+        mask = torch.rand(x.shape, generator=generator, device=x.device) < keep
         return x * mask / keep
 
 
 class Block(nn.Module):
+    """Linear -> norm -> activation -> dropout (+ h if residual); MLP.trace walks it."""
+
     def __init__(self, n_in: int, n_out: int, cfg: RunConfig, residual: bool):
         super().__init__()
         self.linear = nn.Linear(n_in, n_out)
@@ -51,9 +58,10 @@ class Block(nn.Module):
         self.drop = SeededDropout(cfg.dropout)
         self.residual = residual
 
-    def forward(self, h: torch.Tensor) -> torch.Tensor:
-        out = self.drop(self.act(self.norm(self.linear(h))))
-        return h + out if self.residual else out
+
+Visit = Callable[[int, torch.Tensor, torch.Tensor], None]  # (block i, u, a), each (B, width)
+LinearOut = Callable[[int, torch.Tensor], None]  # (layer i, the head last; Linear output z)
+MODES = ("train", "eval", "look")
 
 
 class MLP(nn.Module):
@@ -67,9 +75,52 @@ class MLP(nn.Module):
         self.head = nn.Linear(cfg.width, n_out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, 2) -> (B, n_out)
-        for block in self.blocks:
-            x = block(x)
-        return self.head(x)
+        return self.trace(x, mode="train" if self.training else "eval")
+
+    def trace(
+        self,
+        x: torch.Tensor,
+        visit: Visit | None = None,
+        linear_out: LinearOut | None = None,
+        mode: str = "train",
+    ) -> torch.Tensor:
+        """The network's one forward pass, (B, 2) -> (B, n_out), without hooks. Calls
+        visit(i, u, a) with hidden block i's activation input u and output a, and
+        linear_out(i, z) with each Linear output z (so that a caller can ask autograd for dL/dz).
+
+        mode "train": as a training step (dropout masks from the run's generator, BatchNorm on
+        the batch, its running statistics updated). "eval": no dropout, BatchNorm's running
+        statistics. "look": the training arithmetic without its side effects (masks from a copy
+        of the generator, BatchNorm on the batch, running statistics untouched), for views and
+        for locating a divergence, which must leave the run as it was."""
+        norm_of, drop_of = self._mode(mode)
+        parts = self._parts()
+        for i, (linear, norm, act, drop, residual) in enumerate(parts):
+            z = linear(x)
+            if linear_out is not None:
+                linear_out(i, z)
+            u = norm_of(norm, z)
+            a = act(u)
+            if visit is not None:
+                visit(i, u, a)
+            out = drop_of(drop, a)
+            x = x + out if residual else out
+        out = self.head(x)
+        if linear_out is not None:
+            linear_out(len(parts), out)
+        return out
+
+    def _mode(self, mode: str) -> tuple[Callable, Callable]:
+        """(norm_of(norm, z), drop_of(drop, a)) for a trace in `mode`."""
+        if mode == "train":
+            return _call, _call
+        if mode == "eval":
+            return _norm_eval, _skip
+        if mode == "look":
+            g = self.blocks[0].drop.generator if len(self.blocks) else None
+            copy = None if g is None else torch.Generator(g.device).set_state(g.get_state())
+            return _norm_batch, lambda drop, a: drop.masked(a, copy)
+        raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
 
     def _parts(self) -> list[tuple[nn.Module, ...]]:
         """Each block's (linear, norm, act, drop, residual), walked once (the structure never
@@ -80,47 +131,6 @@ class MLP(nn.Module):
             self.__dict__["_parts_cache"] = parts
         return parts
 
-    def forward_trace(
-        self,
-        x: torch.Tensor,
-        visit: Callable[[int, torch.Tensor, torch.Tensor], None],
-        linear_out: Callable[[int, torch.Tensor], None],
-    ) -> torch.Tensor:
-        """forward(x) through the same modules in the same order (so the same numbers and the
-        same autograd graph), without hooks: calls visit(i, u, a) with hidden block i's
-        activation input u and output a (B, width), and linear_out(i, z) with each Linear
-        output z, layer i (the head last), so that the caller can ask autograd for dL/dz."""
-        parts = self._parts()
-        for i, (linear, norm, act, drop, residual) in enumerate(parts):
-            z = linear(x)
-            linear_out(i, z)
-            u = norm(z)
-            a = act(u)
-            visit(i, u, a)
-            out = drop(a)
-            x = x + out if residual else out
-        out = self.head(x)
-        linear_out(len(parts), out)
-        return out
-
-    @torch.no_grad()
-    def forward_eval(self, x: torch.Tensor) -> torch.Tensor:
-        """forward(x) as in eval mode, without switching modes (or walking modules): dropout
-        passes x through, BatchNorm uses its running statistics (the same call its eval-mode
-        forward makes); the same kernels otherwise, so the same numbers."""
-        for linear, norm, act, _drop, residual in self._parts():
-            u = F.linear(x, linear.weight, linear.bias)
-            if isinstance(norm, nn.BatchNorm1d) and norm.running_mean is not None:
-                u = F.batch_norm(
-                    u, norm.running_mean, norm.running_var, norm.weight, norm.bias, False, 0.0,
-                    norm.eps,
-                )  # fmt: skip
-            elif not isinstance(norm, nn.Identity):
-                u = norm(u)  # LayerNorm: the same in both modes
-            a = act(u)
-            x = x + a if residual else a
-        return F.linear(x, self.head.weight, self.head.bias)
-
     @property
     def linears(self) -> list[nn.Linear]:
         """Layers 1..depth+1 in the history's numbering, input side first."""
@@ -129,6 +139,31 @@ class MLP(nn.Module):
     def set_dropout(self, p: float) -> None:
         for b in self.blocks:
             b.drop.p = p
+
+
+def _call(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    return module(x)
+
+
+def _skip(_module: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    return x
+
+
+def _norm_eval(norm: nn.Module, z: torch.Tensor) -> torch.Tensor:
+    """The norm as in eval mode, without switching modes: BatchNorm on its running statistics
+    (the call its eval-mode forward makes); LayerNorm is the same in both modes."""
+    if isinstance(norm, nn.BatchNorm1d) and norm.running_mean is not None:
+        return F.batch_norm(
+            z, norm.running_mean, norm.running_var, norm.weight, norm.bias, False, 0.0, norm.eps
+        )
+    return norm(z)
+
+
+def _norm_batch(norm: nn.Module, z: torch.Tensor) -> torch.Tensor:
+    """BatchNorm on the batch's statistics (as in training) without updating running ones."""
+    if isinstance(norm, nn.BatchNorm1d):
+        return F.batch_norm(z, None, None, norm.weight, norm.bias, True, 0.0, norm.eps)
+    return norm(z)
 
 
 # ---------------------------------------------------------------------------------------------

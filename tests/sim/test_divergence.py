@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from sim.config import RunConfig
 from sim.presets import PRESETS
 from sim.train.simulation import Simulation
 
@@ -85,3 +86,22 @@ def test_apply_after_divergence_allows_a_new_try():
     # the weights are those before the bad step, so the same step fails again, deterministically
     again = sim.burst(5)
     assert again.diverged and again.diverged_step == result.diverged_step
+
+
+def test_locating_a_divergence_leaves_the_run_as_the_failed_step_left_it():
+    # Dropout draws from the run's generator and BatchNorm keeps running statistics: the search
+    # for the bad layer must change neither, or a run continued after `apply` starts elsewhere.
+    cfg = RunConfig(
+        dataset="sine", n_samples=200, batch_size=256, depth=3, width=16, norm="batchnorm",
+        dropout=0.3, optimizer="sgd", lr=10.0, device="cpu",
+    )  # fmt: skip
+    sim = Simulation(cfg, stats_every=1)
+    result = sim.burst(200)
+    assert result.diverged
+    twin = Simulation(cfg, stats_every=1)
+    twin.burst(result.diverged_step - 1)  # the steps that were applied
+    with torch.no_grad():
+        twin.model(twin.train_x)  # the failed step's own forward (full batch): masks, BN update
+    assert torch.equal(sim._rng_dropout.get_state(), twin._rng_dropout.get_state())
+    for b, c in zip(sim.model.buffers(), twin.model.buffers(), strict=True):
+        torch.testing.assert_close(b, c, rtol=0, atol=0, equal_nan=True)

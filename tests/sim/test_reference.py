@@ -23,7 +23,8 @@ from sim.activations import ACTIVATIONS
 from sim.config import RunConfig, train_size
 from sim.history import LAYER_METRICS
 from sim.train.probe import IMMEDIATE_MIN
-from sim.train.simulation import Simulation, _Snapshot
+from sim.train.recorder import _Snapshot
+from sim.train.simulation import Simulation
 
 FUNCTIONAL = {
     "identity": lambda z: z,
@@ -231,9 +232,9 @@ def test_wide_layers_reduced_as_they_pass(name):
 @pytest.mark.parametrize("chunk_bytes", [0, 40_000])
 def test_weight_snapshot_in_chunks(monkeypatch, chunk_bytes):
     # large models copy their weights layer by layer in chunks (small ones in one flat copy)
-    monkeypatch.setattr("sim.train.simulation.CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr("sim.train.recorder.CHUNK_BYTES", chunk_bytes)
     sim = check_step(SMALL.replace(depth=5, width=64, optimizer="adam", lr=0.01), 2)
-    snapshot = _Snapshot(sim._weights)
+    snapshot = _Snapshot(sim.recorder.weights)
     assert not snapshot.flat and len(snapshot.chunks) > 1
 
 
@@ -242,7 +243,7 @@ def test_generic_flat_region_path_agrees(width):
     # an activation whose flat region has another shape falls back to Activation.in_flat
     cfg = SMALL.replace(depth=3, width=width, activation="sigmoid", init="default")
     fast, generic = (Simulation(cfg.replace(device="cpu"), stats_every=1) for _ in range(2))
-    generic.probe._sign = None
+    generic.recorder.probe._sign = None
     fast.burst(3)
     generic.burst(3)
     np.testing.assert_array_equal(fast.records.rec_layers, generic.records.rec_layers)
@@ -314,7 +315,15 @@ def test_dropout_only_in_train_mode():
 
 
 # ---------------------------------------------------------------------------------------------
-# The model's traced and eval-mode forwards are its forward
+# The model's one traced forward is what its modules compute, in every mode
+
+
+def _walk_modules(model, x):
+    """The blocks' own modules called in order (each in its current train/eval mode)."""
+    for b in model.blocks:
+        out = b.drop(b.act(b.norm(b.linear(x))))
+        x = x + out if b.residual else out
+    return model.head(x)
 
 
 @pytest.mark.parametrize(
@@ -322,23 +331,28 @@ def test_dropout_only_in_train_mode():
     [{}, {"norm": "batchnorm", "dropout": 0.3, "residual": True}, {"norm": "layernorm"}],
     ids=str,
 )
-def test_forward_trace_and_forward_eval_are_forward(changes):
+def test_trace_is_the_modules_forward_in_every_mode(changes):
     sim = Simulation(SMALL.replace(device="cpu", activation="tanh", **changes))
     sim.burst(3)  # BatchNorm running statistics away from their initial values
     model, x = sim.model, sim.test_x
     with torch.no_grad():
         model.eval()
-        want_eval = model(x)
+        want_eval = _walk_modules(model, x)
         model.train()
-    torch.testing.assert_close(model.forward_eval(x), want_eval, rtol=0, atol=0)
+    torch.testing.assert_close(model.trace(x, mode="eval"), want_eval, rtol=0, atol=0)
     assert model.training and all(m.training for m in model.modules())
 
     seen, zs = [], []
     g = sim._rng_dropout
     state = g.get_state()
-    want = model(x)
+    buffers = [b.clone() for b in model.buffers()]
+    looked = model.trace(x, mode="look")  # the training arithmetic, without its side effects
+    assert torch.equal(g.get_state(), state)
+    assert all(torch.equal(b, c) for b, c in zip(model.buffers(), buffers, strict=True))
+    want = _walk_modules(model, x)
+    torch.testing.assert_close(looked, want, rtol=0, atol=0)  # the masks the step would draw
     g.set_state(state)  # the same dropout masks
-    got = model.forward_trace(x, lambda i, u, a: seen.append(i), lambda i, z: zs.append(z))
+    got = model.trace(x, lambda i, u, a: seen.append(i), lambda i, z: zs.append(z))
     torch.testing.assert_close(got, want, rtol=0, atol=0)
     assert seen == list(range(sim.cfg.depth)) and len(zs) == sim.cfg.depth + 1
     assert zs[-1] is got

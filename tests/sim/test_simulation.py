@@ -250,12 +250,12 @@ def test_progress_callbacks_flush_only_when_they_read_the_history():
     held, seen = [], []
 
     def quiet(p):
-        held.append(len(sim._pending["step_steps"]))
-        assert p.loss == sim._pending["step_values"][-1][0]
+        held.append(len(sim.recorder.pending["step_steps"]))
+        assert p.loss == sim.recorder.pending["step_values"][-1][0]
 
     sim.burst(40, quiet)
     assert held == list(range(2, 40, 2))  # nothing flushed before the burst's end
-    assert sim.history["step"].max() == 40 and not sim._pending["step_steps"]
+    assert sim.history["step"].max() == 40 and not sim.recorder.pending["step_steps"]
 
     def reading(p):
         loss = sim.history.query("layer == 0 and metric == 'loss'")

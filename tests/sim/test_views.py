@@ -13,7 +13,8 @@ import torch
 
 from sim.analysis import views
 from sim.config import RunConfig
-from sim.train.simulation import Simulation, loss_fn
+from sim.train.optim import loss_fn
+from sim.train.simulation import Simulation
 
 TINY = RunConfig(depth=3, width=8, n_samples=120, batch_size=32, device="cpu")
 
@@ -131,11 +132,11 @@ def test_gradient_histogram_matches_plain_autograd(trained):
 
 
 def test_activation_walk_matches_the_model():
-    """views walks the blocks itself (no hooks): it must give what model(x) gives."""
+    """views walks the model's traced forward (no hooks): it must give what model(x) gives."""
     for cfg in (TINY, TINY.replace(residual=True, norm="layernorm")):
         sim = Simulation(cfg)
         x = sim.train_x[:16]
-        acts, out = views._forward_collect(sim.model, x)
+        acts, out = views.activations(sim.model, x)
         assert torch.allclose(out, sim.model(x))
         assert [a.shape for a in acts] == [(16, 8)] * 3
 
