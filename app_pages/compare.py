@@ -5,36 +5,32 @@ import streamlit as st
 from ui.charts.compare import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
-from ui.common.wording import problems_text
-from ui.compare import lab as compare_lab
-from ui.compare import panels as compare_panels
-from ui.compare import sweep as compare_sweep
+from ui.common.notices import show_pending, url_notice
+from ui.compare import panels, sweep
+from ui.compare.lab import get_compare, read_url, write_url
 from ui.playground import state
 
 # --- state: the session's comparison, a link's runs --------------------------------------------
-lab = compare_lab.get_compare(state.get_lab().cfg)
-ok, read = guarded(compare_lab.read_url, lab)
+lab = get_compare(state.get_lab().cfg)
+ok, read = guarded(read_url, lab)
 url_problems = read[1] if ok else []
-compare_lab.write_url(lab)
+write_url(lab)
 
 # --- page --------------------------------------------------------------------------------------
 st.title(t("compare.title"))
 st.caption(t("compare.intro"))
-if url_problems:
-    st.warning(t("common.url_notice", items=problems_text(url_problems)), icon=":material/link:")
-for kind, message in lab.notices:
-    getattr(st, kind)(message)
-lab.notices.clear()
+url_notice(url_problems)
+show_pending(lab.notices)
 
 with st.container(border=True):
-    compare_panels.run_picker(lab, state.get_lab().cfg)
+    panels.run_picker(lab, state.get_lab().cfg)
 tr = translator()
-labels = compare_panels.run_labels(lab.cfgs, tr)
-steps = compare_panels.train_bar(lab)
+labels = panels.run_labels(lab.cfgs, tr)
+steps = panels.train_bar(lab)
 progress = st.empty()
 if steps:
-    compare_panels.run_burst(lab, steps, progress)
-compare_panels.run_list(lab, labels)
+    panels.train(lab, steps, progress)
+panels.run_list(lab, labels)
 st.caption(t("compare.share"))
 
 frame = lab.comparison.frame() if lab.comparison is not None else None
@@ -50,4 +46,4 @@ else:
     st.altair_chart(heatmaps(frame, labels, tr), width="content")
 
 st.divider()
-compare_sweep.section()
+sweep.section()

@@ -10,18 +10,17 @@ from sim.presets import BASE
 from ui.charts.explorer import depth_chart, function_chart
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
-from ui.common.wording import choice_label, problems_text
-from ui.explorer import state as explorer_state
-from ui.explorer import view as explorer_view
+from ui.common.notices import url_notice
+from ui.common.wording import choice_label
+from ui.explorer import state, view
 
 # --- state: a link's choices, then the widgets -------------------------------------------------
-url_problems = explorer_state.read_url()
+url_problems = state.read_url()
 tr = translator()
 
 st.title(t("explorer.title"))
 st.caption(t("explorer.intro"))
-if url_problems:
-    st.warning(t("common.url_notice", items=problems_text(url_problems)), icon=":material/link:")
+url_notice(url_problems)
 
 acts_col, range_col = st.columns([3, 2])
 acts = acts_col.multiselect(
@@ -29,12 +28,12 @@ acts = acts_col.multiselect(
     list(ACTIVATIONS),
     key="ex_acts",
     persist_state="session",
-    max_selections=explorer_state.MAX_ACTS,
+    max_selections=state.MAX_ACTS,
     format_func=lambda a: choice_label("activation", a, tr),
 )
 lo, hi = range_col.slider(
     t("explorer.range"),
-    *explorer_state.RANGE,
+    *state.RANGE,
     key="ex_range",
     step=0.5,
     format="%g",
@@ -50,7 +49,7 @@ else:
     left, right = st.columns(2)
     left.altair_chart(function_chart(frame, flat, names, "f", tr), width="stretch")
     right.altair_chart(function_chart(frame, flat, names, "df", tr), width="stretch")
-    st.dataframe(explorer_view.property_table(acts, tr), hide_index=True)
+    st.dataframe(view.property_table(acts, tr), hide_index=True)
     cols = st.columns(len(acts))
     for col, act in zip(cols, acts, strict=True):
         col.caption(names[act])
@@ -63,24 +62,24 @@ st.caption(t("explorer.depth_intro"))
 init_col, depth_col = st.columns([2, 3])
 init = init_col.selectbox(
     t("explorer.init"),
-    explorer_state.INIT_CHOICES,
+    state.INIT_CHOICES,
     key="ex_init",
     persist_state="session",
     format_func=lambda i: choice_label("init", i, tr),
 )
 depth = depth_col.slider(
-    t("explorer.depth"), *explorer_state.DEPTHS, key="ex_depth", persist_state="session"
+    t("explorer.depth"), *state.DEPTHS, key="ex_depth", persist_state="session"
 )
-explorer_state.write_url()
+state.write_url()
 
 if acts:
-    depths = explorer_view.measured_depths(depth)
+    depths = view.measured_depths(depth)
     theory = through_depth(acts, range(2, depth + 1), init)
     with st.spinner(t("explorer.measuring")):
-        ok, engine = guarded(explorer_view.measured, tuple(acts), init, depths)
+        ok, engine = guarded(view.measured, tuple(acts), init, depths)
     if ok:
         st.altair_chart(depth_chart(theory, engine, names, tr), width="stretch")
-        st.dataframe(explorer_view.factor_table(acts, init, depth, engine, tr), hide_index=True)
+        st.dataframe(view.factor_table(acts, init, depth, engine, tr), hide_index=True)
         st.caption(t("explorer.depth_note"))
         links = st.columns(min(len(acts), 5))
         for col, act in zip(links, acts, strict=False):

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lessons.faq import load
 from ui.common.i18n import current_lang, t
-from ui.faq import view as faq_view
+from ui.faq import view
 
 faq = load()
 lang = current_lang()
@@ -15,7 +15,7 @@ st.caption(t("faq.intro"))
 legend = st.columns(3)
 for col, verdict in zip(legend, ("holds", "partly", "wrong"), strict=True):
     with col:
-        faq_view.verdict_badge(verdict)
+        view.verdict_badge(verdict)
         st.caption(t(f"faq.verdict_{verdict}_help"))
 
 contents = [
@@ -29,6 +29,6 @@ for section in faq.sections:
     st.markdown(faq.text(lang, "sections", section.id, "intro"))
     for item in section.items:
         if faq.is_claim(item):
-            faq_view.claim(faq, item)
+            view.claim(faq, item)
         else:
-            faq_view.note(faq, item)
+            view.note(faq, item)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.common.guard import guarded
 from ui.common.i18n import t
-from ui.home import view as home
+from ui.home import view
 
 st.title(t("home.title"))
 st.markdown(t("home.lead"))
@@ -12,8 +12,8 @@ st.markdown(t("home.lead"))
 left, right = st.columns([1, 2], gap="large")
 with left:
     st.subheader(t("home.starts"))
-    home.starts()
+    view.starts()
     st.subheader(t("home.how_title"))
     st.markdown(t("home.how_body"))
 with right:
-    guarded(home.picture)
+    guarded(view.picture)

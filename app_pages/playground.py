@@ -2,15 +2,13 @@
 
 import streamlit as st
 
-from ui.common.burst import run_burst
 from ui.common.guard import guarded
 from ui.common.i18n import current_lang, t
-from ui.common.wording import problems_text
+from ui.common.notices import url_notice
 from ui.playground import actions, panels, state
 from ui.playground.board import Board
 from ui.playground.controls import config_controls
-from ui.workshop import panels as workshop_panels
-from ui.workshop import pin as workshop_pin
+from ui.workshop import banner, pin
 
 PREFIX = "pg_"
 ICON_DIAGNOSIS = ":material/stethoscope:"
@@ -24,10 +22,12 @@ with lab.lock:
     loaded, url_problems = read if ok else (False, [])
     if loaded:
         actions.show_loaded(lab, PREFIX)
-    pin = guarded(workshop_pin.apply, lab, PREFIX)[1] or workshop_pin.current()  # teacher links
+    teacher_pin = guarded(pin.apply, lab, PREFIX)[1] or pin.current()  # teacher links
     with st.sidebar:
         actions.preset_picker(lab, PREFIX)
-    cfg = config_controls(lab.cfg, prefix=PREFIX, locked=pin.locked, hidden=pin.hidden)
+    cfg = config_controls(
+        lab.cfg, prefix=PREFIX, locked=teacher_pin.locked, hidden=teacher_pin.hidden
+    )
     ok, change = guarded(lab.adopt, cfg)
     if lab.sim is None:
         guarded(lab.ensure_sim)
@@ -36,11 +36,9 @@ with lab.lock:
     # --- page ----------------------------------------------------------------------------------
     st.title(t("playground.title"))
     st.caption(t("playground.intro"))
-    if url_problems:
-        notice = t("common.url_notice", items=problems_text(url_problems))
-        st.warning(notice, icon=":material/link:")
+    url_notice(url_problems)
     panels.notices(lab, change)
-    workshop_panels.banner(lab, pin, current_lang())
+    banner.banner(lab, teacher_pin, current_lang())
     steps = actions.action_bar(lab)
     progress = st.empty()
     status, findings = st.container(), st.container()
@@ -48,7 +46,7 @@ with lab.lock:
 
     if steps and lab.sim is not None:
         sim = lab.sim
-        result = run_burst(lab, steps, progress, live=lambda: board.draw_live(sim))
+        result = actions.train(lab, steps, progress, live=lambda: board.draw_live(sim))
         if result is not None and result.diverged:
             st.rerun()  # redraw the buttons: a diverged network has nothing more to train
 

@@ -457,23 +457,23 @@ def consistent(sim) -> None:
 
 
 def test_interrupted_burst_frees_the_slot_and_keeps_the_network_consistent():
-    from ui.common.burst import run_burst
+    from ui.playground.actions import train
 
     lab = Lab(DEFAULT.replace(depth=3, width=16))
     with pytest.raises(Interrupt):
-        run_burst(lab, 200, FakeSlot(FakeBar(stop_after=4)))
+        train(lab, 200, FakeSlot(FakeBar(stop_after=4)))
     sim = lab.sim
     assert SLOTS.running == 0 and SLOTS.waiting == 0
     assert 0 < sim.step < 200 and lab.burst.running
     consistent(sim)
     assert lab.remaining() == 200 - sim.step  # Continue trains the rest
-    assert run_burst(lab, lab.continue_size(200), FakeSlot(FakeBar())) is not None
+    assert train(lab, lab.continue_size(200), FakeSlot(FakeBar())) is not None
     assert sim.step == 200 and lab.remaining() == 0
     consistent(sim)
 
 
 def test_engine_failure_mid_burst_is_a_message_and_frees_the_slot():
-    from ui.common.burst import run_burst
+    from ui.playground.actions import train
 
     lab = Lab(DEFAULT.replace(depth=2, width=8))
     sim = lab.ensure_sim()
@@ -488,7 +488,7 @@ def test_engine_failure_mid_burst_is_a_message_and_frees_the_slot():
 
     sim._train_step = failing
     slot = FakeSlot(FakeBar())
-    assert run_burst(lab, 100, slot) is None
+    assert train(lab, 100, slot) is None
     assert slot.errors and SLOTS.running == 0
     assert sim.step == 15 and not lab.burst.running
     consistent(sim)
@@ -497,8 +497,7 @@ def test_engine_failure_mid_burst_is_a_message_and_frees_the_slot():
 def test_reset_during_a_burst_waits_for_it_then_starts_fresh():
     """fastReruns: the Reset click's run starts while the old run still trains. The old run stops
     at its next progress callback; the Reset (which takes the lab's lock) runs after it."""
-    from ui.common.burst import run_burst
-    from ui.playground.actions import _reset
+    from ui.playground.actions import _reset, train
 
     lab = Lab(DEFAULT.replace(depth=3, width=16))
     if not hasattr(lab, "lock"):
@@ -514,7 +513,7 @@ def test_reset_during_a_burst_waits_for_it_then_starts_fresh():
     def old_run():
         try:
             with lab.lock:
-                run_burst(lab, 5000, FakeSlot(StartingBar(stop=stop)))
+                train(lab, 5000, FakeSlot(StartingBar(stop=stop)))
             outcome["old"] = "finished"
         except Interrupt:
             outcome["old"] = "interrupted"

@@ -8,6 +8,7 @@ import pytest
 from sim.config import DEFAULT
 from sim.slots import SLOTS
 from ui.common import burst as training
+from ui.playground.actions import train
 from ui.playground.lab import Lab
 
 
@@ -39,7 +40,7 @@ def eager(monkeypatch):
 
 def burst_redraws() -> int:
     lab, calls = Lab(DEFAULT.replace(depth=2, width=8)), []
-    assert training.run_burst(lab, 100, Slot(), live=lambda: calls.append(1)) is not None
+    assert train(lab, 100, Slot(), live=lambda: calls.append(1)) is not None
     assert lab.sim.step == 100
     return len(calls)
 
@@ -85,11 +86,11 @@ def test_progress_bar_moves_at_most_every_gap_and_every_callback_can_stop_the_bu
     monkeypatch.setattr(training, "PROGRESS_GAP_S", 3600.0)
     monkeypatch.setattr(training, "yield_point", lambda: yields.append(1))
     lab = Lab(DEFAULT.replace(depth=2, width=8))
-    assert training.run_burst(lab, 100, CountingSlot()) is not None
+    assert train(lab, 100, CountingSlot()) is not None
     assert len(moves) == 1 and len(yields) >= 18  # a callback every 5%: 19 of them, 1 drawn
     monkeypatch.setattr(training, "PROGRESS_GAP_S", 0.0)
     moves.clear()
-    assert training.run_burst(lab, 100, CountingSlot()) is not None
+    assert train(lab, 100, CountingSlot()) is not None
     assert len(moves) >= 19
 
 

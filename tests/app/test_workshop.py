@@ -14,7 +14,7 @@ from lessons.exercises.loading import EXERCISES
 from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
 from ui.workshop.links import build_link
 from ui.workshop.pin import parse_pin
-from ui.workshop.progress import Progress, report_csv, report_json
+from ui.workshop.progress import LearnerProgress, report_csv, report_json
 
 WORKSHOP = "app_pages/workshop.py"
 
@@ -23,7 +23,7 @@ def warnings(at) -> str:
     return " ".join(w.value for w in at.warning)
 
 
-def progress_of(at) -> Progress:
+def progress_of(at) -> LearnerProgress:
     return at.session_state["workshop_progress"]
 
 

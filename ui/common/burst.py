@@ -1,38 +1,72 @@
-"""Run a burst from a page: progress bar, live charts, the shared training slots, no traceback.
+"""One burst from any screen: a training slot, the progress bar, live redraws, no traceback.
+
+Two words, two things: the *placeholder* is the Streamlit element (`st.empty()`) where the bar
+and the queue notice appear; a *training slot* is one of the room-wide places of
+`sim.slots.SLOTS` that cap how many bursts train at once. A screen says what it trains as a
+`BurstJob` (the Playground's network, Compare's runs) and calls `run_burst`.
 
 Streamlit interrupts a running script at its next yield point when the user changes a control.
 Here the only yield points during a burst are inside `on_progress`, between two optimiser steps:
-the interruption (a BaseException) unwinds through `Simulation.burst`, whose `finally` flushes
-the history, and through `SLOTS.hold`, whose `finally` frees the slot. The Lab's `burst` keeps
-`running=True`, so the next run knows how many steps are left for Continue.
+the interruption (a BaseException) unwinds through the engine's burst, whose `finally` flushes
+the history, and through `SLOTS.hold`, whose `finally` frees the training slot. `finish` is not
+called then, so the Playground's Lab still says the burst is running and Continue knows how many
+steps are left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 import streamlit as st
 
 from sim.slots import SLOTS
-from sim.train.simulation import BurstResult, Progress
 from ui.common.guard import engine_error
 from ui.common.i18n import t
-from ui.playground.lab import Lab
+from ui.common.notices import show
 
-# Live charts cost a few hundred milliseconds a redraw; a 200-step burst of a small network takes
-# about as long. So: none in the first second of training (time spent queued for a slot does not
-# count), then at most ~20% of the burst's time, and none while another session waits for the
+R = TypeVar("R")
+
+# A live redraw costs about as much as a whole default burst of a small network. So: none in
+# the first second of training (time spent queued for a training slot does not count), then at
+# most a LIVE_SHARE of the burst's time, and none while another session waits for the training
 # slot this burst holds (a redraw would make it wait longer for charts it cannot see).
 LIVE_FIRST_S = 1.0
 LIVE_MIN_GAP_S = 0.5
 LIVE_SHARE = 0.2
 # The progress bar moves at most every PROGRESS_GAP_S: each move is a message for which the
-# browser renders the page again (20 a burst cost a learner's browser ~0.2 CPU-s per burst, and
-# a room's browsers on one machine compete with the server). Between moves a session-state read
-# keeps each callback a point where a changed control stops the burst.
+# browser renders the page again, and a room's browsers on one machine compete with the server.
+# Between moves a session-state read keeps each callback a point where a changed control stops
+# the burst.
 PROGRESS_GAP_S = 0.25
 YIELD_KEY = "_training_yield"
+QUEUED_ICON = ":material/hourglass_top:"
+
+
+class Reported(Protocol):
+    """What the engine's progress callbacks carry (sim's Progress and CompareProgress)."""
+
+    done: int
+    total: int
+    seconds: float
+
+
+def _ignore(_result: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class BurstJob(Generic[R]):
+    """What a screen trains: `train(n, on_progress)` runs the burst (Simulation.burst,
+    Comparison.burst), `text(done)` words the bar after `done` steps, and `finish(result)` hears
+    how it ended (None: the engine failed; not called when the user interrupted it)."""
+
+    train: Callable[[int, Callable[[Reported], None]], R]
+    text: Callable[[int], str]
+    finish: Callable[[R | None], None] = _ignore
 
 
 def yield_point() -> None:
@@ -41,25 +75,53 @@ def yield_point() -> None:
     _ = YIELD_KEY in st.session_state
 
 
-def run_burst(lab: Lab, n: int, slot, live: Callable[[], None] | None = None) -> BurstResult | None:
-    """Train `n` steps, showing progress in the placeholder `slot` and calling `live()` to
-    redraw charts now and then. None if the engine failed (the page already says so)."""
+@contextlib.contextmanager
+def training_slot(placeholder=None) -> Iterator[None]:
+    """Hold a training slot; while queued for one, say so in `placeholder` (default: the page).
+    Not inside a cached function: Streamlit would replay the notice on every cache hit."""
+
+    def on_queued(waiting: int) -> None:
+        show("info", t("common.queued", waiting=waiting), placeholder, icon=QUEUED_ICON)
+
+    with SLOTS.hold(on_queued=on_queued):
+        yield
+
+
+def run_burst(
+    placeholder, n: int, prepare: Callable[[], BurstJob[R]], live: Callable[[], None] | None = None
+) -> R | None:
+    """Train `n` steps of what `prepare()` builds, in a training slot, with the progress bar in
+    `placeholder` and `live()` redrawing charts now and then. None if the engine failed (the
+    placeholder already says so)."""
     try:
-        sim = lab.ensure_sim()
-    except Exception as exc:  # a Simulation that cannot be built: say so, keep the page
-        engine_error(exc, slot)
+        job = prepare()
+    except Exception as exc:  # nothing that can train was built: say so, keep the page
+        engine_error(exc, placeholder)
         return None
-    lab.begin_burst(n)
-    bar = slot.progress(0.0, text=t("playground.progress", step=sim.step, done=0, total=n))
-    next_draw = None  # set when the slot is ours
+    bar = placeholder.progress(0.0, text=job.text(0))
+    try:
+        with training_slot(placeholder):
+            result = job.train(n, _reporter(bar, job.text, live))
+    except Exception as exc:  # the engine failed mid-burst; the history up to here is kept
+        job.finish(None)
+        engine_error(exc, placeholder)
+        return None
+    job.finish(result)
+    placeholder.empty()
+    return result
+
+
+def _reporter(bar, text: Callable[[int], str], live: Callable[[], None] | None):
+    """The engine's progress callback: moves the bar (at most every PROGRESS_GAP_S, a yield
+    point between moves) and redraws the live charts by the rules above."""
+    next_draw: float | None = None  # set at the first callback, when the training slot is ours
     next_bar = 0.0
 
-    def on_progress(p: Progress) -> None:
+    def on_progress(p: Reported) -> None:
         nonlocal next_draw, next_bar
         started = time.perf_counter()
         if started >= next_bar:
-            text = t("playground.progress", step=p.step, done=p.done, total=p.total)
-            bar.progress(min(1.0, p.done / max(1, p.total)), text=text)
+            bar.progress(min(1.0, p.done / max(1, p.total)), text=text(p.done))
             next_bar = started + PROGRESS_GAP_S
         else:
             yield_point()
@@ -70,16 +132,4 @@ def run_burst(lab: Lab, n: int, slot, live: Callable[[], None] | None = None) ->
             cost = time.perf_counter() - started
             next_draw = time.perf_counter() + max(LIVE_MIN_GAP_S, cost / LIVE_SHARE)
 
-    def on_queued(waiting: int) -> None:
-        slot.info(t("common.queued", waiting=waiting), icon=":material/hourglass_top:")
-
-    try:
-        with SLOTS.hold(on_queued=on_queued):
-            result = sim.burst(n, on_progress)
-    except Exception as exc:  # the engine failed mid-burst; the history up to here is kept
-        lab.end_burst(None)
-        engine_error(exc, slot)
-        return None
-    lab.end_burst(result)
-    slot.empty()
-    return result
+    return on_progress

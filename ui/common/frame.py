@@ -16,7 +16,7 @@ import streamlit as st
 
 from sim.slots import configure_threads
 from ui.common.i18n import LANG_KEY, LANGS, t, text
-from ui.common.wording import problems_text
+from ui.common.notices import url_notice
 from ui.playground import state
 
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -48,8 +48,7 @@ def setup() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
-    if found:
-        st.warning(t("common.url_notice", items=problems_text(found)), icon=":material/link:")
+    url_notice(found)
 
 
 def navigation() -> st.navigation:

@@ -10,17 +10,17 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import streamlit as st
-
 from ui.common.i18n import t
+from ui.common.notices import show
 
 log = logging.getLogger("gradient_lab")
 T = TypeVar("T")
 
 
 def engine_error(exc: Exception, where=None) -> None:
+    """Log the traceback; say in `where` (default: the page) that the engine failed."""
     log.error("engine call failed", exc_info=exc)
-    (where or st).error(t("common.engine_error", error=type(exc).__name__), icon=":material/error:")
+    show("error", t("common.engine_error", error=type(exc).__name__), where)
 
 
 def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[bool, T | None]:

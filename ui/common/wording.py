@@ -1,14 +1,17 @@
-"""Words for what the engine reports in codes: config problems, diagnosis findings, devices.
+"""Words for what the engine reports in codes: config fields and values, problems, diagnosis
+findings, devices.
 
 The engine stays language-free (sim.config.Problem, sim.diagnosis.Finding); this module turns
-each code and its numbers into a sentence of the catalog (`config.problem_*`, `finding.*`).
+each code and its numbers into a sentence of the catalog (`config.*`, `finding.*`), for every
+screen: a config value is worded by `value_text` alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sim.config import MIN_BURST, Problem
+from sim.config import MIN_BURST, SPECS, Problem
 from sim.device import DeviceChoice
 from sim.diagnosis import Finding
 from ui.common.i18n import has, t
@@ -25,6 +28,17 @@ def choice_label(field: str, value: str, tr=t) -> str:
     """A choice's label ('relu' -> 'ReLU', 'spiral' -> '螺旋'); an unknown value shows as is."""
     key = f"config.{field}_{value}"
     return tr(key) if has(key) else str(value)
+
+
+def value_text(name: str, value: Any, tr=t) -> str:
+    """A config value in words: 'on' / 'off', a choice's label, a number; a list of them."""
+    if isinstance(value, (tuple, list)):
+        return " / ".join(value_text(name, v, tr) for v in value)
+    if isinstance(value, bool) or (name in SPECS and SPECS[name].kind is bool):
+        return tr("config.value_on") if value else tr("config.value_off")
+    if isinstance(value, str):
+        return choice_label(name, value, tr)
+    return f"{value:g}"
 
 
 _MARKDOWN = set("\\`[]()!<>$|")  # what makes links, images, code, HTML, maths or tables

@@ -1,4 +1,5 @@
-"""Compare screen widgets: choose the runs (vary one factor, or presets), name them, train them.
+"""Compare screen widgets: choose the runs (vary one factor, or presets), name them, train them
+(through the one burst runner, ui.common.burst).
 
 Choices act in callbacks, before the page draws, so the page shows the new runs at once.
 """
@@ -11,11 +12,11 @@ from sim import codec
 from sim.analysis import compare
 from sim.config import RunConfig, max_burst_steps
 from sim.presets import PRESETS
-from sim.slots import SLOTS
 from sim.train.simulation import BurstResult
-from ui.common.guard import engine_error, guarded
+from ui.common.burst import BurstJob, run_burst
+from ui.common.guard import guarded
 from ui.common.i18n import t, translator
-from ui.common.wording import choice_label, field_label
+from ui.common.wording import field_label, value_text
 from ui.compare.lab import CompareLab
 
 BURST_SIZES = (10, 50, 100, 200, 500)
@@ -29,14 +30,6 @@ BURST_KEY = "cmp_burst"
 # Names
 
 
-def value_label(name: str, value, tr=t) -> str:
-    if isinstance(value, bool):
-        return tr("compare.on") if value else tr("compare.off")
-    if isinstance(value, str):
-        return choice_label(name, value, tr)
-    return f"{value:g}"
-
-
 def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
     """'1 · Sigmoid, 10 layers: vanishing' (a preset) or '2 · Activation: Tanh' (a variation)."""
     labels = []
@@ -47,12 +40,12 @@ def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
         elif i == 0 or not diff:
             name = tr(
                 "compare.run_summary",
-                activation=value_label("activation", cfg.activation, tr),
-                init=value_label("init", cfg.init, tr),
+                activation=value_text("activation", cfg.activation, tr),
+                init=value_text("init", cfg.init, tr),
                 depth=cfg.depth,
             )
         else:
-            shown = [f"{field_label(k, tr)}: {value_label(k, v, tr)}" for k, v in diff.items()]
+            shown = [f"{field_label(k, tr)}: {value_text(k, v, tr)}" for k, v in diff.items()]
             name = ", ".join(shown[:2]) + (f" +{len(shown) - 2}" if len(shown) > 2 else "")
         labels.append(f"{i + 1} · {name}")
     return labels
@@ -163,29 +156,20 @@ def train_bar(lab: CompareLab) -> int:
     return int(size) if train else 0
 
 
-def run_burst(lab: CompareLab, n: int, slot) -> list[BurstResult] | None:
-    """Train every run n steps with one progress bar in `slot`; None if the engine failed."""
-    try:
-        comparison = lab.ensure()
-    except Exception as exc:  # a run that cannot be built: say so, keep the page
-        engine_error(exc, slot)
-        return None
+def train(lab: CompareLab, n: int, placeholder) -> list[BurstResult] | None:
+    """Train every run `n` more steps under one progress bar; None if the engine failed."""
+    return run_burst(placeholder, n, lambda: _burst_job(lab, n))
+
+
+def _burst_job(lab: CompareLab, n: int) -> BurstJob[list[BurstResult]]:
+    comparison = lab.ensure()  # may fail: run_burst says so in the placeholder
     runs = len(comparison.sims)
-    bar = slot.progress(0.0, text=t("compare.progress", runs=runs, done=0, total=n))
 
-    def on_progress(p: compare.CompareProgress) -> None:
-        text = t("compare.progress", runs=runs, done=p.done, total=p.total)
-        bar.progress(min(1.0, p.done / max(1, p.total)), text=text)
+    def text(done: int) -> str:
+        return t("compare.progress", runs=runs, done=done, total=n)
 
-    def on_queued(waiting: int) -> None:
-        slot.info(t("common.queued", waiting=waiting), icon=":material/hourglass_top:")
+    def finish(results: list[BurstResult] | None) -> None:
+        if results is not None:  # a failed burst keeps the last results
+            lab.results = results
 
-    try:
-        with SLOTS.hold(on_queued=on_queued):
-            results = comparison.burst(n, on_progress)
-    except Exception as exc:  # the engine failed mid-burst; the histories so far are kept
-        engine_error(exc, slot)
-        return None
-    lab.results = results
-    slot.empty()
-    return results
+    return BurstJob(comparison.burst, text, finish)

@@ -1,16 +1,21 @@
 """What the user asks the Playground to do: pick a preset, Step, Train N, Continue, Reset.
 
-`action_bar` draws the buttons and returns how many steps to train in this run (0 for none).
-Preset and Reset act in callbacks, before the script draws anything, so the widgets already show
-the new config when they are drawn.
+`action_bar` draws the buttons and returns how many steps to train in this run (0 for none);
+`train` runs them through the one burst runner (ui.common.burst). Preset and Reset act in
+callbacks, before the script draws anything, so the widgets already show the new config when
+they are drawn.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
 from sim.config import max_burst_steps
 from sim.presets import PRESETS
+from sim.train.simulation import BurstResult
+from ui.common.burst import BurstJob, run_burst
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
 from ui.playground.controls import seed_widgets
@@ -127,3 +132,21 @@ def action_bar(lab: Lab) -> int:
     if more:
         return min(lab.continue_size(int(size)), max_burst_steps(lab.cfg))
     return 0
+
+
+def train(
+    lab: Lab, n: int, placeholder, live: Callable[[], None] | None = None
+) -> BurstResult | None:
+    """Train the lab's network `n` more steps, the bar counting its steps; None if it failed."""
+    return run_burst(placeholder, n, lambda: _burst_job(lab, n), live)
+
+
+def _burst_job(lab: Lab, n: int) -> BurstJob[BurstResult]:
+    sim = lab.ensure_sim()  # may fail: run_burst says so in the placeholder
+    lab.begin_burst(n)
+    start = sim.step
+
+    def text(done: int) -> str:
+        return t("playground.progress", step=start + done, done=done, total=n)
+
+    return BurstJob(sim.burst, text, lab.end_burst)

@@ -11,6 +11,7 @@ from sim.codec import to_json
 from sim.train.simulation import Simulation
 from ui.common.guard import guarded
 from ui.common.i18n import t
+from ui.common.notices import show, show_pending
 from ui.common.wording import (
     device_text,
     field_label,
@@ -21,23 +22,13 @@ from ui.common.wording import (
 )
 from ui.playground.lab import Change, Lab
 
-CALLOUT = {"error": st.error, "warning": st.warning, "info": st.info, "ok": st.success}
-ICON = {
-    "error": ":material/error:",
-    "warning": ":material/warning:",
-    "info": ":material/info:",
-    "ok": ":material/check_circle:",
-}
-
 
 def notices(lab: Lab, change: Change | None) -> None:
     """One-shot notices (preset loaded, reset) and what the last control change did."""
-    for kind, text in lab.notices:
-        CALLOUT[kind](text, icon=ICON[kind])
-    lab.notices.clear()
+    show_pending(lab.notices)
     remaining = lab.remaining()
     if remaining and lab.sim is not None:
-        st.info(t("playground.stopped", step=lab.sim.step, remaining=remaining), icon=ICON["info"])
+        show("info", t("playground.stopped", step=lab.sim.step, remaining=remaining))
     if change is None or change.kind == "same":
         return
     fields = ", ".join(field_label(f) for f in change.fields)
@@ -47,7 +38,7 @@ def notices(lab: Lab, change: Change | None) -> None:
         st.success(t("playground.applied", fields=fields), icon=":material/bolt:")
     elif change.kind == "invalid":
         items = "\n".join(f"- {problem_text(p)}" for p in change.problems)
-        st.warning(f"{t('playground.invalid')}\n\n{items}", icon=ICON["warning"])
+        show("warning", f"{t('playground.invalid')}\n\n{items}")
 
 
 def _latest(values, column: int) -> float:
@@ -88,7 +79,7 @@ def diagnosis(lab: Lab) -> None:
     if sim is None:
         return
     if sim.step == 0 and not sim.diverged:
-        st.info(t("playground.no_steps"), icon=ICON["info"])
+        show("info", t("playground.no_steps"))
         return
     ok, findings = guarded(sim.findings)
     if not ok:
@@ -98,7 +89,7 @@ def diagnosis(lab: Lab) -> None:
         hint = finding_next(f)
         if hint:
             body += "\n\n" + t("playground.try_next", text=hint)
-        CALLOUT.get(f.severity, st.info)(body, icon=ICON.get(f.severity))
+        show(f.severity, body)
 
 
 def export(lab: Lab) -> None:

@@ -3,39 +3,38 @@ attempt, and say pass or fail with the numbers behind it, in the user's language
 
 The engine returns codes and numbers (lessons.exercises.checks.Outcome); `outcome_text` words them
 from the catalog's [workshop] table. A check trains one or two small networks: it takes a
-training slot like a burst does, so a busy room queues instead of overloading the server.
+training slot like a burst does (ui.common.burst.training_slot), so a busy room queues instead
+of overloading the server. `check_section` is the Check button with its result, on the Workshop
+page and in the Playground's exercise banner.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import streamlit as st
 
-from lessons.exercises.checks import CheckResult, Outcome
-from lessons.exercises.loading import Exercise, check
-from sim.config import SPECS
-from sim.slots import SLOTS
+from lessons.exercises.checks import CheckResult, Outcome, run_check
+from lessons.exercises.model import Exercise
+from sim.config import FIELDS, RunConfig
+from ui.common import session
+from ui.common.burst import training_slot
 from ui.common.guard import engine_error
 from ui.common.i18n import t
-from ui.common.wording import choice_label, field_label
+from ui.common.wording import field_label, value_text
 from ui.playground.lab import Lab
-from ui.workshop.progress import Progress
+from ui.workshop.progress import LearnerProgress
 
 PROGRESS_KEY = "workshop_progress"
 SYMBOLS = {"eq": "=", "start": "=", "ne": "≠", "ge": "≥", "le": "≤", "in": "∈", "not_in": "∉"}
 PERCENT = {"test_acc", "train_acc", "dead_mean", "dead_max", "saturation_mean", "clipped_share"}
 WHOLE = {"steps", "dead_worst_layer"}
 MARKS = {True: ":material/check_circle:", False: ":material/cancel:", None: ":material/info:"}
+MAX_CHANGES_LISTED = 4  # more than this: another experiment altogether, not a variation
 
 
-def get_progress() -> Progress:
-    progress = st.session_state.get(PROGRESS_KEY)
-    if not isinstance(progress, Progress):
-        progress = Progress()
-        st.session_state[PROGRESS_KEY] = progress
-    return progress
+def get_progress() -> LearnerProgress:
+    return session.get(PROGRESS_KEY, LearnerProgress)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,16 +55,6 @@ def metric_value(metric: str, value: float, tr=t) -> str:
     return f"{value:.2g}"
 
 
-def config_value(name: str, value: Any, tr=t) -> str:
-    if isinstance(value, (tuple, list)):
-        return " / ".join(config_value(name, v, tr) for v in value)
-    if SPECS[name].kind is bool:
-        return tr("workshop.on") if value else tr("workshop.off")
-    if isinstance(value, str):
-        return choice_label(name, value, tr)
-    return f"{value:g}"
-
-
 def outcome_text(o: Outcome, tr=t) -> str:
     p = o.params
     if o.kind == "config":
@@ -75,8 +64,8 @@ def outcome_text(o: Outcome, tr=t) -> str:
         params = {
             "field": field_label(name, tr),
             "op": SYMBOLS[p["op"]],
-            "want": config_value(name, p["expected"], tr),
-            "got": config_value(name, p["got"], tr),
+            "want": value_text(name, p["expected"], tr),
+            "got": value_text(name, p["got"], tr),
         }
         return tr("workshop.rule_start" if p["op"] == "start" else "workshop.rule", **params)
     run = tr(f"workshop.run_{p['run']}")
@@ -97,18 +86,13 @@ def outcome_text(o: Outcome, tr=t) -> str:
 # Running and showing a check
 
 
-def run(ex: Exercise, lab: Lab, slot=None) -> CheckResult | None:
+def run(ex: Exercise, lab: Lab, placeholder=None) -> CheckResult | None:
     """Check the lab's config (and its trained network, where the exercise allows)."""
-    where = slot if slot is not None else st
-
-    def on_queued(waiting: int) -> None:
-        where.info(t("common.queued", waiting=waiting), icon=":material/hourglass_top:")
-
     try:
-        with SLOTS.hold(on_queued=on_queued), st.spinner(t("workshop.checking")):
-            result = check(ex, lab.cfg, lab.sim)
+        with training_slot(placeholder), st.spinner(t("workshop.checking")):
+            result = run_check(ex, lab.cfg, lab.sim)
     except Exception as exc:  # an engine failure is reported, the page stays
-        engine_error(exc, slot)
+        engine_error(exc, placeholder)
         return None
     get_progress().record(result)
     return result
@@ -135,3 +119,26 @@ def _shown(result: CheckResult) -> list[Outcome]:
     """The broken rules (the kept ones are many and say little), then every goal line."""
     broken = [o for o in result.outcomes if o.kind != "goal" and o.passed is False]
     return broken + [o for o in result.outcomes if o.kind == "goal"]
+
+
+def changes_text(start: RunConfig, cfg: RunConfig) -> str:
+    """How the learner's config differs from the exercise's start, in a few words."""
+    changed = [n for n in FIELDS if n != "device" and getattr(start, n) != getattr(cfg, n)]
+    if not changed:
+        return t("workshop.yours_same")
+    if len(changed) > MAX_CHANGES_LISTED:
+        return t("workshop.yours_other")
+    items = ", ".join(f"{field_label(n)} {value_text(n, getattr(cfg, n))}" for n in changed)
+    return t("workshop.yours_changed", items=items)
+
+
+def check_section(ex: Exercise, lab: Lab, lang: str, key: str = "ws_check") -> None:
+    """What will be checked, the button, and the latest result for this exercise."""
+    steps = lab.sim.step if lab.sim is not None else 0
+    st.caption(changes_text(ex.start_config, lab.cfg) + " " + t("workshop.trained", steps=steps))
+    placeholder = st.empty()
+    if st.button(t("workshop.check"), key=key, icon=":material/fact_check:"):
+        run(ex, lab, placeholder)
+    result = get_progress().last.get(ex.id)
+    if result is not None:
+        show(ex, result, lang)

@@ -1,6 +1,7 @@
 """A learner's workshop progress in the session: attempts, passed exercises, hints shown, and the
-report they can hand in (JSON or CSV). Plain Python, no Streamlit: pages keep one Progress in
-`st.session_state` and mutate it by attribute.
+report they can hand in (JSON or CSV). Plain Python, no Streamlit: pages keep one LearnerProgress
+in `st.session_state` and mutate it by attribute. (Not to be confused with the engine's
+`Progress`, what a burst reports while it trains.)
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class Attempt:
 
 
 @dataclass
-class Progress:
+class LearnerProgress:
     attempts: list[Attempt] = field(default_factory=list)
     passed: set[str] = field(default_factory=set)
     hints_shown: dict[str, int] = field(default_factory=dict)  # exercise -> hints revealed
@@ -104,7 +105,7 @@ def clean_name(learner: str) -> str:
     return "'" + name if name[:1] in ("=", "+", "-", "@") else name
 
 
-def report_json(progress: Progress, learner: str = "", lang: str = "en") -> str:
+def report_json(progress: LearnerProgress, learner: str = "", lang: str = "en") -> str:
     doc = {
         "report": "gradient-lab-workshop",
         "version": REPORT_VERSION,
@@ -129,7 +130,7 @@ def report_json(progress: Progress, learner: str = "", lang: str = "en") -> str:
     return json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False)
 
 
-def report_csv(progress: Progress, learner: str = "") -> str:
+def report_csv(progress: LearnerProgress, learner: str = "") -> str:
     rows = [{"learner": clean_name(learner)} | a.row() for a in progress.attempts]
     columns = ["learner", "time", "exercise", "passed", "reasons", "source", "seconds"]
     columns += [*REPORT_NUMBERS, "config"]
