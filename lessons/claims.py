@@ -1,17 +1,14 @@
 """The source article's claims, each settled by an experiment on the engine.
 
 One function per claim (letters as in shared/reference/claims.md, plus `unpredictable` for the
-article's opening thesis). Each runs its experiment and returns Evidence: the measured numbers
-and the verdict they imply by a stated rule. `supports(evidence, verdict)` says whether the
-measurement backs a verdict, so the FAQ's verdicts (content/faq/) are checked by the test
-suite: if the engine ever disagreed, a test would fail.
+article's opening thesis). Each runs its experiment (lessons.experiments measures) and returns
+ClaimEvidence: the measured numbers and the verdict they imply by the rule stated in the
+function. `supports(evidence, verdict)` says whether the measurement backs a verdict, so the
+FAQ's verdicts (content/faq/) are checked by the test suite: if the engine ever disagreed, a
+test would fail.
 
-    ev = claim_a()                 # Evidence(claim="a", numbers={...}, implied="wrong")
+    ev = claim_a()                 # ClaimEvidence(claim="a", numbers={...}, implied="wrong")
     supports(ev, "wrong")          # True
-
-At-initialisation numbers come from sim.analysis.sweep.depth_sweep (step 1's gradients, measured on
-the
-initial weights, BatchNorm in train mode) as a geometric mean over SEEDS.
 """
 
 from __future__ import annotations
@@ -20,85 +17,48 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 import torch
 
 from lessons.code_check import tf1_calls, undefined_names
+from lessons.experiments import (
+    at_init,
+    derivative_at,
+    first_update_ratio,
+    run_preset,
+    saturation_at_init,
+    train,
+)
 from sim.activations import ACTIVATIONS
-from sim.analysis.sweep import depth_sweep
 from sim.analysis.theory import backward_factor, properties
-from sim.config import RunConfig
-from sim.history import LAYER_METRICS
 from sim.presets import BASE, PRESETS
-from sim.train.simulation import Simulation
 
 VERDICTS = ("holds", "partly", "wrong")
-SEEDS = (0, 1, 2)
 LEVEL = (0.8, 1.25)  # a per-layer factor in here keeps the signal level over ~20 layers
-_SATURATION, _UPDATE = LAYER_METRICS.index("saturation"), LAYER_METRICS.index("update_ratio")
 VANISHED = 1e-3  # signal at layer 1 below 0.1% of the last hidden layer's: vanished
 
 
 @dataclass(frozen=True)
-class Evidence:
+class ClaimEvidence:
     claim: str
     implied: str  # the verdict the numbers imply: one of VERDICTS
     numbers: dict[str, float] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # language-free extras (names, code)
 
 
-def supports(evidence: Evidence, verdict: str) -> bool:
+def supports(evidence: ClaimEvidence, verdict: str) -> bool:
     """Does the measurement back this verdict?"""
     return verdict in VERDICTS and evidence.implied == verdict
-
-
-# ---------------------------------------------------------------------------------------------
-# Measuring helpers
-
-
-def at_init(activation: str, init: str, depth: int, base: RunConfig = BASE) -> dict[str, float]:
-    """Geometric mean over SEEDS of the sweep's ratios at initialisation."""
-    frames = [depth_sweep([activation], [depth], init, 0, base, seed) for seed in SEEDS]
-    out = {}
-    for col in ("ratio", "hidden_ratio", "signal_ratio", "factor"):
-        values = np.array([float(f[col].iloc[0]) for f in frames])
-        out[col] = float(np.exp(np.mean(np.log(values))))
-    return out
-
-
-def saturation_at_init(cfg: RunConfig) -> float:
-    """Mean share of hidden units in the flat region, measured on step 1 (initial weights)."""
-    sim = Simulation(cfg, stats_every=1)
-    sim.burst(1)
-    return float(np.nanmean(sim.records.rec_layers[0, _SATURATION, : cfg.depth]))
-
-
-def derivative_at(activation: str, x: float) -> float:
-    return float(ACTIVATIONS[activation].derivative(torch.tensor([x], dtype=torch.float64))[0])
 
 
 def level(factor: float) -> bool:
     return LEVEL[0] <= factor <= LEVEL[1]
 
 
-def _train(cfg: RunConfig, steps: int) -> dict[str, float]:
-    sim = Simulation(cfg)
-    result = sim.burst(steps)
-    df = sim.history
-    test = df[df["metric"] == "test_acc"]["value"]
-    train = df[df["metric"] == "train_acc"]["value"].tail(20)
-    return {
-        "test_acc": float(test.iloc[-1]) if len(test) else math.nan,
-        "train_acc": float(train.mean()) if len(train) else math.nan,
-        "diverged": float(result.diverged),
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # The claims
 
 
-def claim_unpredictable() -> Evidence:
+def claim_unpredictable() -> ClaimEvidence:
     """'Activations make gradients complex and unpredictable.' Mean-field theory predicts the
     per-layer factor of the backward signal; compare it with the engine at depth 10."""
     numbers, errors, factors = {}, [], []
@@ -112,10 +72,10 @@ def claim_unpredictable() -> Evidence:
     numbers["spread"] = max(factors) / min(factors)
     predictable, matters = max(errors) < 0.1, numbers["spread"] > 2
     implied = "partly" if predictable and matters else ("holds" if matters else "wrong")
-    return Evidence("unpredictable", implied, numbers)
+    return ClaimEvidence("unpredictable", implied, numbers)
 
 
-def claim_a() -> Evidence:
+def claim_a() -> ClaimEvidence:
     """'Sigmoid/tanh gradients vanish because near 0 their derivative is near 0.'"""
     sig, tanh = properties("sigmoid"), properties("tanh")
     numbers = {
@@ -136,10 +96,10 @@ def claim_a() -> Evidence:
     implied = "holds" if vanishes else "partly"
     if steepest_at_zero and flat_far_out:  # the mechanism is backwards, vanishing or not
         implied = "wrong"
-    return Evidence("a", implied, numbers)
+    return ClaimEvidence("a", implied, numbers)
 
 
-def claim_b() -> Evidence:
+def claim_b() -> ClaimEvidence:
     """'ReLU explodes because its derivative is infinite for negative inputs.'"""
     x = torch.linspace(-10, 10, 20001, dtype=torch.float64)
     d = ACTIVATIONS["relu"].derivative(x)
@@ -148,8 +108,7 @@ def claim_b() -> Evidence:
         "relu_negative_derivative": float(d[x < 0].abs().max()),
     }
     preset = PRESETS["relu_exploding_init"]
-    sim = Simulation(preset.cfg)
-    result = sim.burst(preset.steps)
+    _, result = run_preset(preset.name)
     big = at_init("relu", "normal", 20, preset.cfg)
     he = at_init("relu", "kaiming_normal", 20)
     numbers |= {
@@ -164,10 +123,10 @@ def claim_b() -> Evidence:
     zero_left = numbers["relu_negative_derivative"] == 0.0
     scale_decides = result.diverged and level(he["factor"])
     implied = "wrong" if finite and zero_left and scale_decides else "partly"
-    return Evidence("b", implied, numbers)
+    return ClaimEvidence("b", implied, numbers)
 
 
-def claim_c() -> Evidence:
+def claim_c() -> ClaimEvidence:
     """'Switching to ReLU avoids both vanishing and exploding gradients.'"""
     default = at_init("relu", "default", 20)
     he = at_init("relu", "kaiming_normal", 20)
@@ -182,10 +141,10 @@ def claim_c() -> Evidence:
     }
     default_ok, he_ok = default["signal_ratio"] >= VANISHED, level(he["factor"])
     implied = "holds" if default_ok and he_ok else ("partly" if he_ok else "wrong")
-    return Evidence("c", implied, numbers)
+    return ClaimEvidence("c", implied, numbers)
 
 
-def claim_d() -> Evidence:
+def claim_d() -> ClaimEvidence:
     """'BatchNorm makes gradients more stable.' It lifts sigmoid's vanishing signal, but a deep
     plain (no residual) ReLU net with BN explodes at initialisation."""
     plain = at_init("sigmoid", "default", 10)
@@ -202,10 +161,10 @@ def claim_d() -> Evidence:
     helps = bn["signal_ratio"] > 1e3 * plain["signal_ratio"] and bn["signal_ratio"] > VANISHED
     explodes = deep_bn["factor"] > LEVEL[1] * 0.9 and deep_bn["signal_ratio"] > 10
     implied = ("partly" if explodes else "holds") if helps else "wrong"
-    return Evidence("d", implied, numbers)
+    return ClaimEvidence("d", implied, numbers)
 
 
-def claim_e() -> Evidence:
+def claim_e() -> ClaimEvidence:
     """'Dropout helps against vanishing and exploding gradients.'"""
     p = PRESETS["sigmoid_dropout"].cfg.dropout
     plain = at_init("sigmoid", "default", 10)
@@ -224,35 +183,34 @@ def claim_e() -> Evidence:
     }
     repairs = drop["signal_ratio"] >= 1e-2
     implied = "holds" if repairs else "wrong"
-    return Evidence("e", implied, numbers)
+    return ClaimEvidence("e", implied, numbers)
 
 
 F_STEPS = 1000  # enough for Adam at depth 5 to pull clearly away from chance (measured)
 
 
-def claim_f(steps: int = F_STEPS) -> Evidence:
+def claim_f(steps: int = F_STEPS) -> ClaimEvidence:
     """'Adam solves vanishing/exploding by adapting the learning rate.' Slow: three trainings."""
     sgd5 = PRESETS["sigmoid_sgd_depth5"].cfg
     adam5 = PRESETS["sigmoid_adam_depth5"].cfg
     adam10 = PRESETS["sigmoid_adam_depth10"].cfg
-    first = {}
-    for name, cfg in (("sgd", sgd5), ("adam", adam5)):
-        sim = Simulation(cfg, stats_every=1)
-        sim.burst(1)
-        first[name] = float(sim.records.rec_layers[0, _UPDATE, 0])  # layer 1, step 1
-    runs = {name: _train(cfg, steps) for name, cfg in (("sgd5", sgd5), ("adam5", adam5))}
-    runs["adam10"] = _train(adam10, steps)
-    numbers = {"steps": float(steps), "sgd_update": first["sgd"], "adam_update": first["adam"]}
+    numbers = {
+        "steps": float(steps),
+        "sgd_update": first_update_ratio(sgd5),
+        "adam_update": first_update_ratio(adam5),
+    }
+    runs = {name: train(cfg, steps) for name, cfg in (("sgd5", sgd5), ("adam5", adam5))}
+    runs["adam10"] = train(adam10, steps)
     for name, r in runs.items():
         numbers[f"{name}_acc"] = r["test_acc"]
     chance = 0.6  # two balanced classes
     adam_trains = runs["adam5"]["test_acc"] >= 0.75 and runs["sgd5"]["test_acc"] <= chance
     deeper_fails = runs["adam10"]["test_acc"] <= chance
     implied = ("partly" if deeper_fails else "holds") if adam_trains else "wrong"
-    return Evidence("f", implied, numbers)
+    return ClaimEvidence("f", implied, numbers)
 
 
-def claim_g() -> Evidence:
+def claim_g() -> ClaimEvidence:
     """'To avoid ReLU's explosion, use sigmoid or tanh.' Bounded derivatives do not bound the
     product of weight matrices, and sigmoid brings vanishing back."""
     chaotic = PRESETS["tanh_chaotic"].cfg
@@ -271,10 +229,10 @@ def claim_g() -> Evidence:
     explodes = tanh["signal_ratio"] > 10
     vanishes = sig["signal_ratio"] < VANISHED
     implied = "wrong" if explodes or vanishes else "holds"
-    return Evidence("g", implied, numbers)
+    return ClaimEvidence("g", implied, numbers)
 
 
-def claim_h() -> Evidence:
+def claim_h() -> ClaimEvidence:
     """'Leaky ReLU gives stable gradients.' It revives dead units but does not fix scale."""
     default = at_init("leaky_relu", "default", 20)
     he = at_init("leaky_relu", "kaiming_normal", 20)
@@ -288,16 +246,14 @@ def claim_h() -> Evidence:
     default_ok, he_ok = default["signal_ratio"] >= VANISHED, level(he["factor"])
     revives = numbers["slope"] > 0
     implied = "holds" if default_ok and he_ok else ("partly" if he_ok and revives else "wrong")
-    return Evidence("h", implied, numbers)
+    return ClaimEvidence("h", implied, numbers)
 
 
-def claim_i(code: str | None = None) -> Evidence:
+def claim_i(code: str | None = None) -> ClaimEvidence:
     """'The TensorFlow example' is broken: it mixes TF1 graph calls into TF2 eager code and feeds
     names it never defines. The engine runs the same experiment (preset `article_example`):
     its gradients stay finite, so the example's 'ReLU explodes' story does not happen either."""
-    preset = PRESETS["article_example"]
-    sim = Simulation(preset.cfg)
-    result = sim.burst(preset.steps)
+    sim, result = run_preset("article_example")
     df = sim.history
     loss = df[df["metric"] == "loss"]["value"].to_numpy()
     grads = df[df["metric"] == "grad_norm_total"]["value"].to_numpy()
@@ -316,10 +272,10 @@ def claim_i(code: str | None = None) -> Evidence:
         broken = bool(undefined or tf1)
     runs_fine = not result.diverged and math.isfinite(numbers["grad_max"])
     implied = "wrong" if broken and runs_fine else "partly"
-    return Evidence("i", implied, numbers, texts)
+    return ClaimEvidence("i", implied, numbers, texts)
 
 
-CLAIMS: dict[str, Callable[[], Evidence]] = {
+CLAIMS: dict[str, Callable[[], ClaimEvidence]] = {
     "unpredictable": claim_unpredictable,
     "a": claim_a,
     "b": claim_b,

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import functools
 import string
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-CONTENT = Path(__file__).resolve().parent.parent / "content" / "faq"
-ARTICLE_CODE = CONTENT / "article_code.py.txt"
-FIXED_EXAMPLE = CONTENT / "example_fixed.py"
+from lessons.content import CONTENT, LANGS, read_toml
+
+FAQ_FILES = CONTENT / "faq"
+ARTICLE_CODE = FAQ_FILES / "article_code.py.txt"
+FIXED_EXAMPLE = FAQ_FILES / "example_fixed.py"
 CLAIM_FIELDS = ("title", "says", "truth", "measured")
 NOTE_FIELDS = ("title", "body")
 
@@ -49,8 +49,7 @@ class Faq:
 
 
 def _read(name: str) -> dict[str, Any]:
-    with open(CONTENT / name, "rb") as f:
-        return tomllib.load(f)
+    return read_toml(FAQ_FILES / name)
 
 
 @functools.cache
@@ -62,7 +61,7 @@ def load() -> Faq:
         structure.get("claims", {}),
         structure.get("notes", {}),
         _read("sources.toml"),
-        {lang: _read(f"{lang}.toml") for lang in ("en", "zh")},
+        {lang: _read(f"{lang}.toml") for lang in LANGS},
     )
 
 

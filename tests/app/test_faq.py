@@ -60,7 +60,7 @@ def test_run_this_experiment_links_open_presets_and_comparisons():
 
 def _fake_f(implied: str):
     names = ("steps", "sgd_update", "adam_update", "sgd5_acc", "adam5_acc", "adam10_acc")
-    return lambda: claims.Evidence("f", implied, dict.fromkeys(names, 0.5))
+    return lambda: claims.ClaimEvidence("f", implied, dict.fromkeys(names, 0.5))
 
 
 def test_slow_claim_waits_for_its_button(monkeypatch):

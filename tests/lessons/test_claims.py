@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lessons.claims import CLAIMS, VERDICTS, Evidence, supports
+from lessons.claims import CLAIMS, VERDICTS, ClaimEvidence, supports
 from lessons.code_check import tf1_calls, undefined_names
 
 FAQ = Path(__file__).resolve().parents[2] / "content" / "faq"
@@ -21,7 +21,7 @@ ARTICLE_CODE = (FAQ / "article_code.py.txt").read_text(encoding="utf-8")
 
 
 @functools.cache
-def evidence(experiment: str) -> Evidence:
+def evidence(experiment: str) -> ClaimEvidence:
     fn = CLAIMS[experiment]
     return fn(ARTICLE_CODE) if experiment == "i" else fn()
 
@@ -54,7 +54,7 @@ def test_every_claim_function_has_a_faq_entry():
 
 
 def test_supports_rejects_unknown_verdicts():
-    assert not supports(Evidence("x", "wrong"), "maybe")
+    assert not supports(ClaimEvidence("x", "wrong"), "maybe")
 
 
 # ---------------------------------------------------------------------------------------------

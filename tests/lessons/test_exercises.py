@@ -12,8 +12,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lessons.exercises.checks import METRICS, measure, run_check, session_matches
-from lessons.exercises.loading import CONTENT, EXERCISES, LANGS, TEXT_KEYS, load_file
+from lessons.content import LANGS
+from lessons.exercises.checks import measure, run_check, session_matches
+from lessons.exercises.loading import EXERCISE_FILES, EXERCISES, load_file
+from lessons.exercises.model import CHECK_METRICS, TEXT_KEYS
 from sim.config import RunConfig, problems
 from sim.data import make_data
 from sim.nn.mlp import build_model
@@ -70,7 +72,7 @@ def test_start_and_solutions_are_valid_configs(ex_id):
 
 
 def test_one_file_per_exercise():
-    files = sorted(CONTENT.glob("*.toml"))
+    files = sorted(EXERCISE_FILES.glob("*.toml"))
     assert sorted(load_file(p).id for p in files) == sorted(EXERCISES)
 
 
@@ -118,7 +120,7 @@ def test_result_is_plain_json():
     result = run_check(ex, ex.solution_config(0))
     doc = json.loads(json.dumps(json_safe(result.to_dict()), allow_nan=False))
     assert doc["passed"] is True and set(doc["runs"]) == {"yours", "without_clip"}
-    assert set(doc["runs"]["yours"]["numbers"]) == set(METRICS)
+    assert set(doc["runs"]["yours"]["numbers"]) == set(CHECK_METRICS)
     # the twin without clipping blew up: a diverged run's largest gradient counts as infinite
     assert doc["runs"]["without_clip"]["numbers"]["grad_norm_max"] is None
 
