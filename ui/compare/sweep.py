@@ -24,12 +24,14 @@ REQUEST_KEY = "cmp_sweep_request"
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def sweep_frame(activations: tuple[str, ...], inits: tuple[str, ...], steps: int) -> pd.DataFrame:
-    """Rows of depth_sweep for every init, `when` = 0 (at initialisation) or `steps`."""
+    """Rows of depth_sweep for every init, `when` = 0 (at initialisation) or `steps`. Trains in a
+    training slot, taken here on a cache miss only: a cache hit never queues behind a burst."""
     parts = []
-    for init in inits:
-        for when in (0, steps) if steps else (0,):
-            part = depth_sweep(activations, DEPTHS, init, when, BASE, 0)
-            parts.append(part.assign(when_steps=when))
+    with SLOTS.hold():
+        for init in inits:
+            for when in (0, steps) if steps else (0,):
+                part = depth_sweep(activations, DEPTHS, init, when, BASE, 0)
+                parts.append(part.assign(when_steps=when))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -92,10 +94,7 @@ def section() -> None:
         st.info(t("compare.sweep_empty"))
         return
     try:
-        with (
-            st.spinner(t("compare.sweep_running", n=len(acts) * len(inits) * len(DEPTHS))),
-            SLOTS.hold(),
-        ):
+        with st.spinner(t("compare.sweep_running", n=len(acts) * len(inits) * len(DEPTHS))):
             frame = sweep_frame(acts, inits, steps)
     except Exception as exc:  # an engine failure: say so, keep the page
         engine_error(exc)

@@ -12,6 +12,7 @@ import streamlit as st
 from sim.analysis.sweep import depth_sweep
 from sim.analysis.theory import backward_factor, properties
 from sim.presets import BASE
+from sim.slots import SLOTS
 from ui.common.wording import choice_label
 
 MEASURED_POINTS = 6  # depths the engine measures per activation
@@ -23,8 +24,10 @@ def measured_depths(depth: int) -> tuple[int, ...]:
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
 def measured(activations: tuple[str, ...], init: str, depths: tuple[int, ...]) -> pd.DataFrame:
-    """The engine at initialisation (step 1's gradients), one network per activation and depth."""
-    return depth_sweep(activations, depths, init, 0, BASE, 0)
+    """The engine at initialisation (step 1's gradients), one network per activation and depth.
+    They train in a training slot, like any burst: a busy room queues instead of overloading."""
+    with SLOTS.hold():
+        return depth_sweep(activations, depths, init, 0, BASE, 0)
 
 
 def _num(x: float) -> str:
