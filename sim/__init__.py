@@ -10,7 +10,7 @@ diagnosis. Pure PyTorch; never imports streamlit or altair, so a notebook or a t
 
 from sim.activations import ACTIVATIONS, Activation
 from sim.analysis.sweep import depth_sweep
-from sim.codec import from_json, from_mapping, from_query, parse_value, to_json, to_query
+from sim.codec import from_json, from_mapping, parse_value, to_json, to_query
 from sim.config import (
     DEFAULT,
     FIELDS,
@@ -52,7 +52,6 @@ __all__ = [
     "depth_sweep",
     "from_json",
     "from_mapping",
-    "from_query",
     "max_burst_steps",
     "memory_estimate",
     "parse_value",

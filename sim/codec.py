@@ -68,6 +68,8 @@ _BUDGET_FALLBACK = ("batch_size", "width", "depth", "n_samples")
 def from_mapping(
     params: Mapping[str, Any], base: RunConfig = DEFAULT
 ) -> tuple[RunConfig, list[Problem]]:
+    """A config from URL query parameters or a decoded JSON object (field -> value), with
+    every value it ignored."""
     values, rejected = base.to_dict(), []
     for name in FIELDS:
         if name not in params:
@@ -95,10 +97,6 @@ def to_query(cfg: RunConfig) -> dict[str, str]:
         value = getattr(cfg, name)
         out[name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return out
-
-
-def from_query(params: Mapping[str, Any], base: RunConfig = DEFAULT):
-    return from_mapping(params, base)
 
 
 def to_json(cfg: RunConfig) -> str:

@@ -94,8 +94,6 @@ class Data:
     test_y: torch.Tensor
     task: str
     n_out: int
-    x_mean: torch.Tensor  # (2,) what was subtracted from raw inputs
-    x_std: torch.Tensor  # (2,) what they were divided by
 
 
 def make_data(dataset: str, n_samples: int, noise: float, seed: int, n_test: int) -> Data:
@@ -117,6 +115,4 @@ def make_data(dataset: str, n_samples: int, noise: float, seed: int, n_test: int
         test_y,
         info.task,
         info.n_out,
-        mean,
-        std,
     )

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sim.codec import from_json, from_mapping, from_query, parse_value, to_json, to_query
+from sim.codec import from_json, from_mapping, parse_value, to_json, to_query
 from sim.config import (
     BUDGET,
     DEFAULT,
@@ -61,7 +61,7 @@ KEYS = st.sampled_from(FIELDS) | st.text(max_size=12)
 def test_query_round_trip(cfg):
     query = to_query(cfg)
     assert all(isinstance(v, str) for v in query.values())
-    assert from_query(query) == (cfg, [])
+    assert from_mapping(query) == (cfg, [])
 
 
 @given(valid_configs())
@@ -71,12 +71,12 @@ def test_json_round_trip(cfg):
 
 @given(valid_configs(), valid_configs())
 def test_round_trip_is_independent_of_the_base(cfg, base):
-    assert from_query(to_query(cfg), base) == (cfg, [])
+    assert from_mapping(to_query(cfg), base) == (cfg, [])
 
 
 @given(st.sampled_from(FIELDS), st.text())
 def test_any_text_for_any_key_never_raises(key, text):
-    cfg, rejected = from_query({key: text})
+    cfg, rejected = from_mapping({key: text})
     assert problems(cfg) == []
     if rejected:  # a rejected value leaves the default
         assert getattr(cfg, key) == getattr(DEFAULT, key) or key in ("batch_size", "compute")
@@ -87,7 +87,7 @@ def test_any_text_for_any_key_never_raises(key, text):
 
 @given(st.dictionaries(KEYS, st.text() | st.lists(st.text(), max_size=3), max_size=12))
 def test_any_query_never_raises(params):
-    cfg, rejected = from_query(params)
+    cfg, rejected = from_mapping(params)
     assert problems(cfg) == []
     assert all(isinstance(p.code, str) and str(p) for p in rejected)
 
@@ -117,7 +117,7 @@ def test_from_json_rejects_non_objects(text):
 
 
 def test_bad_values_fall_back_and_are_listed():
-    cfg, rejected = from_query(
+    cfg, rejected = from_mapping(
         {"depth": "100", "lr": "nan", "activation": "RELU", "residual": "maybe", "x": "1"}
     )
     assert cfg == DEFAULT.replace(activation="relu")  # case and spaces are forgiven
@@ -130,11 +130,11 @@ def test_bad_values_fall_back_and_are_listed():
 
 
 def test_repeated_query_key_last_wins():
-    assert from_query({"depth": ["3", "7"]})[0].depth == 7
+    assert from_mapping({"depth": ["3", "7"]})[0].depth == 7
 
 
 def test_echoed_value_is_short():
-    _, rejected = from_query({"activation": "x" * 10_000})
+    _, rejected = from_mapping({"activation": "x" * 10_000})
     assert len(str(rejected[0])) < 400
 
 
@@ -171,7 +171,7 @@ def test_budget_refuses_and_says_what_to_lower():
     assert max_burst_steps(cfg) < MIN_BURST
     assert memory_estimate(cfg) > MEMORY_BUDGET
     assert all("lower depth, width or batch_size" in str(p) for p in found)
-    fixed, rejected = from_query(to_query(cfg))  # the codec falls back until it fits
+    fixed, rejected = from_mapping(to_query(cfg))  # the codec falls back until it fits
     assert problems(fixed) == [] and [p.code for p in rejected] == ["budget", "memory"]
 
 
@@ -181,7 +181,7 @@ def test_memory_budget_alone_refuses_a_network_too_big_to_hold():
     found = problems(cfg)
     assert [p.code for p in found] == ["memory"]
     assert found[0].params["mb"] > found[0].params["limit_mb"] == MEMORY_BUDGET / 2**20
-    fixed, rejected = from_query(to_query(cfg))
+    fixed, rejected = from_mapping(to_query(cfg))
     assert problems(fixed) == [] and [p.code for p in rejected] == ["memory"]
     assert fixed.depth == 64  # width went back to the default first, and that was enough
     assert fixed.width == DEFAULT.width

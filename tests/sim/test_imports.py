@@ -14,7 +14,7 @@ import sim, sim.cli, sim.analysis.sweep, sim.__main__
 bad = sorted(m for m in sys.modules if m.split(".")[0] in ("streamlit", "altair"))
 assert not bad, bad
 assert sim.Simulation and sim.RunConfig and sim.BurstResult and sim.depth_sweep
-assert sim.ACTIVATIONS and sim.DATASETS and sim.PRESETS and sim.from_query and sim.to_json
+assert sim.ACTIVATIONS and sim.DATASETS and sim.PRESETS and sim.from_mapping and sim.to_json
 print("clean")
 """
 
