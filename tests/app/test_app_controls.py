@@ -7,7 +7,7 @@ import pytest
 
 from sim.config import DEFAULT, FIELDS, HOT_FIELDS
 from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
-from ui.playground.controls import key_of
+from ui.playground.controls import GROUPS, key_of
 
 PREFIX = "pg_"
 # field -> (widget kind, new value, settings it needs first)
@@ -125,3 +125,24 @@ def test_locked_and_hidden_fields_keep_their_value():
     assert at.session_state["out"].depth == 9
     assert at.slider(key="ws_depth").value == 9
     assert at.session_state["out"].device == DEFAULT.device
+
+
+def test_every_field_has_exactly_one_control_group():
+    grouped = [name for names in GROUPS.values() for name in names]
+    assert sorted(grouped) == sorted(FIELDS)
+
+
+def test_the_screens_rely_on_no_assert_statement():
+    """`python -O` strips assert statements: a check the app relies on is a test or a raise."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*root.glob("ui/**/*.py"), *root.glob("app_pages/*.py"), root / "streamlit_app.py"]
+    found = [
+        f"{path.relative_to(root)}:{node.lineno}"
+        for path in files
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assert)
+    ]
+    assert not found, found
