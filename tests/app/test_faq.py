@@ -81,3 +81,12 @@ def test_a_measurement_that_disagrees_is_said_plainly(monkeypatch):
     no_exception(at)
     words = " ".join(w.value for w in at.warning)
     assert text("en", "faq.verdict_holds") in words
+
+
+def test_links_take_only_what_they_draw_from():
+    """An item's experiment links come from its metadata alone (no unused parameter)."""
+    import inspect
+
+    from ui.faq.view import links as item_links
+
+    assert list(inspect.signature(item_links).parameters) == ["meta"]

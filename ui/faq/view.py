@@ -16,7 +16,7 @@ from sim.presets import PRESETS
 from sim.slots import SLOTS
 from ui.charts.base import titled
 from ui.common.guard import guarded
-from ui.common.i18n import current_lang, t
+from ui.common.i18n import current_lang, t, translator
 
 VERDICT_COLORS = {"holds": "green", "partly": "orange", "wrong": "red"}
 VERDICT_ICONS = {
@@ -73,7 +73,7 @@ def sources(faq: Faq, keys: list[str]) -> None:
         st.caption(t("faq.sources") + "\n" + "\n".join(lines))
 
 
-def links(meta: dict, key: str) -> None:
+def links(meta: dict) -> None:
     """The experiment behind an item: the Playground with its preset, Compare, the explorer."""
     presets = [p for p in meta.get("presets", []) if p in PRESETS]
     cols = st.columns(2)
@@ -143,7 +143,7 @@ def claim(faq: Faq, claim_id: str) -> None:
         measured(faq, claim_id, meta)
         if claim_id == "i":
             code_example()
-        links(meta, claim_id)
+        links(meta)
         sources(faq, meta.get("sources", []))
 
 
@@ -156,7 +156,7 @@ def note(faq: Faq, note_id: str) -> None:
         if see:
             titles = [faq.text(lang, "claims", c, "title") for c in see]
             st.caption(t("faq.see_also") + " " + " · ".join(titles))
-        links(meta, note_id)
+        links(meta)
         sources(faq, meta.get("sources", []))
 
 
@@ -196,8 +196,6 @@ def code_example() -> None:
         st.code(fixed_example_source(), language="python")
     ok, out = guarded(fixed_example, 0)
     if ok:
-        from ui.common.i18n import translator
-
         st.altair_chart(example_chart(out, translator()), width="stretch")
         st.caption(
             t(
