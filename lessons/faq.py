@@ -1,5 +1,6 @@
 """The FAQ as data: content/faq/faq.toml (structure, verdicts, experiments, sources) plus one text
-file per language. No Streamlit here, so tests and tools can read and check it.
+file per language, read on first use through lessons.content. Language-free and free of
+Streamlit, so the app, tests and tools read and check the same data.
 
     faq = load()                   # structure, read once per process
     faq.text("zh", "claims", "a", "title")
