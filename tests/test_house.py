@@ -293,3 +293,13 @@ def test_the_cycle_finder_names_one_loop_per_group():
     groups = strongly_connected(graph)
     assert groups == [["a", "b", "c"], ["d"]]
     assert one_cycle(groups[0], graph) == ["a", "b", "c", "a"]
+
+
+def test_no_test_imports_a_conftest():
+    """conftest.py holds fixtures; helpers shared by tests are ordinary modules (helpers.py)."""
+    problems = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(tree(path)):
+            names = imported_names(node, module_name(path), path)
+            problems += [f"{rel(path)}:{node.lineno} imports {n}" for n in names if "conftest" in n]
+    report(problems, "import(s) of a conftest")
