@@ -126,7 +126,7 @@ def imports() -> tuple[Import, ...]:
         for node in ast.walk(tree(path)):
             for name in imported_names(node, source, path):
                 found.append(Import(source, resolve(name), rel(path), node.lineno))
-    return tuple(found)
+    return tuple(dict.fromkeys(found))  # `from a import b, c` is one import of a
 
 
 def report(problems: list[str], what: str) -> None:
@@ -300,6 +300,6 @@ def test_no_test_imports_a_conftest():
     problems = []
     for path in sorted((ROOT / "tests").rglob("*.py")):
         for node in ast.walk(tree(path)):
-            names = imported_names(node, module_name(path), path)
+            names = set(imported_names(node, module_name(path), path))
             problems += [f"{rel(path)}:{node.lineno} imports {n}" for n in names if "conftest" in n]
     report(problems, "import(s) of a conftest")
