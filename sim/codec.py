@@ -20,7 +20,8 @@ _FALSE = {"0", "false", "no", "off"}
 MAX_SHOWN = 40  # a rejected value is echoed back at most this long
 
 
-def _shown(raw: Any) -> Any:
+def shown(raw: Any) -> str:
+    """An untrusted value as a problem echoes it: text, at most MAX_SHOWN characters."""
     text = raw if isinstance(raw, str) else repr(raw)
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
@@ -53,10 +54,10 @@ def parse_value(name: str, raw: Any) -> tuple[Any, Problem | None]:
             else:
                 value = float(number)
     except (TypeError, ValueError, OverflowError):
-        return None, Problem(name, "type", {"value": _shown(raw), "type": spec.kind.__name__})
+        return None, Problem(name, "type", {"value": shown(raw), "type": spec.kind.__name__})
     problem = field_problem(name, value)
     if problem is not None:
-        problem = Problem(name, problem.code, {**problem.params, "value": _shown(raw)})
+        problem = Problem(name, problem.code, {**problem.params, "value": shown(raw)})
         return None, problem
     return value, None
 
@@ -107,7 +108,7 @@ def from_json(text: str, base: RunConfig = DEFAULT) -> tuple[RunConfig, list[Pro
     try:
         data = json.loads(text)
     except (TypeError, ValueError, RecursionError):
-        return base, [Problem("json", "type", {"value": _shown(str(text)), "type": "JSON"})]
+        return base, [Problem("json", "type", {"value": shown(str(text)), "type": "JSON"})]
     if not isinstance(data, dict):
-        return base, [Problem("json", "type", {"value": _shown(str(text)), "type": "JSON"})]
+        return base, [Problem("json", "type", {"value": shown(str(text)), "type": "JSON"})]
     return from_mapping(data, base)

@@ -281,5 +281,5 @@ def _run_count(params: dict[str, Any]) -> tuple[int, Problem | None]:
         count = -1
     if 1 <= count <= MAX_RUNS:
         return count, None
-    problem = Problem("runs", "range", {"value": str(raw)[:40], "lo": 1, "hi": MAX_RUNS})
+    problem = Problem("runs", "range", {"value": codec.shown(raw), "lo": 1, "hi": MAX_RUNS})
     return fallback, problem

@@ -72,3 +72,17 @@ def test_errors_come_first():
     found = [Finding("healthy", "ok"), Finding("vanishing", "warning")]
     found.append(Finding("diverged", "error"))
     assert [f.code for f in sorted_findings(found)] == ["diverged", "vanishing", "healthy"]
+
+
+def test_every_echoed_url_value_is_shortened_by_the_one_function():
+    """A config field, Compare's `runs` and a screen's own keys all echo a rejected value
+    through sim.codec.shown: at most MAX_SHOWN characters, whoever rejected it."""
+    from sim.analysis import compare
+    from sim.codec import MAX_SHOWN, from_mapping, shown
+
+    long = "9" * 5000
+    _, found = compare.from_query({"runs": long, "depth": long})
+    _, found_cfg = from_mapping({"activation": long})
+    echoed = [p.params["value"] for p in found + found_cfg]
+    assert echoed and all(value == shown(long) for value in echoed)
+    assert len(shown(long)) <= MAX_SHOWN and shown("relu") == "relu"
