@@ -26,14 +26,12 @@ _READ = "gradlab_read"  # execution option: this transaction only reads
 
 
 def _sqlite_engine(url: sa.URL) -> Engine:
+    args = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(
-        url,
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
-        pool_size=8,
-        max_overflow=32,
-    )
+        engine = sa.create_engine(url, connect_args=args, pool_size=8, max_overflow=32)
+    else:  # in memory (a notebook, a test): one connection, or every query sees a new database
+        engine = sa.create_engine(url, connect_args=args, poolclass=sa.pool.StaticPool)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
