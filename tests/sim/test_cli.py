@@ -229,3 +229,34 @@ def test_a_new_subcommand_plugs_in():
     with redirect_stderr(err):
         assert cli.main(["demo", "--goal", "2"], cmds) == 2
     assert err.getvalue().count("\n") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists: comma- or space-separated
+
+
+def test_sweep_takes_comma_separated_lists_subprocess():
+    done = sim_cli("sweep", "--activations", "sigmoid,tanh,relu", "--depths", "2,3")
+    assert done.returncode == 0, done.stderr
+    spaced = sim_cli("sweep", "--activations", "sigmoid", "tanh", "relu", "--depths", "2", "3")
+    assert done.stdout == spaced.stdout and len(done.stdout.splitlines()) == 7
+
+
+def test_lists_mix_commas_and_spaces():
+    code, mixed, _ = in_process("sweep", "--activations", "sigmoid,", "tanh", "--depths", "2, 4")
+    _, spaced, _ = in_process("sweep", "--activations", "sigmoid", "tanh", "--depths", "2", "4")
+    assert code == 0 and mixed == spaced
+    assert cli.split_list("--depths", ["2,5", "10"]) == ["2", "5", "10"]
+    with pytest.raises(cli.UsageError):
+        cli.split_list("--depths", [","])
+    code, _, err = in_process("sweep", "--activations", "relu,swish", "--depths", "2")
+    assert_one_line_error(code, err, "--activations", "swish")
+
+
+def test_help_lists_only_the_engine_commands():
+    done = sim_cli("--help")
+    assert done.returncode == 0
+    for name in ("run", "sweep", "presets"):
+        assert name in done.stdout
+    assert "exercise" not in done.stdout
+    assert [c.name for c in cli.commands()] == ["run", "sweep", "presets"]
