@@ -1,5 +1,6 @@
-"""Activation explorer helpers: the localised property table, the per-layer comparison of theory
-and engine, and the cached engine measurement behind the depth chart."""
+"""Activation explorer helpers: the localised property table and formulas, the per-layer
+comparison of theory and engine, the cached engine measurement behind the depth chart, and the
+links that open each function's network in the Playground."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from sim import codec
+from sim.activations import ACTIVATIONS
 from sim.analysis.sweep import depth_sweep
 from sim.analysis.theory import backward_factor, properties
 from sim.presets import BASE
 from sim.slots import SLOTS
+from ui.common.i18n import t
 from ui.common.wording import choice_label
 
 MEASURED_POINTS = 6  # depths the engine measures per activation
@@ -92,3 +96,23 @@ def factor_table(names: list[str], init: str, depth: int, engine: pd.DataFrame, 
             }
         )
     return pd.DataFrame(rows)
+
+
+def formulas(names: list[str], labels: dict[str, str]) -> None:
+    """Each function's formula under its name, side by side."""
+    for col, name in zip(st.columns(len(names)), names, strict=True):
+        col.caption(labels[name])
+        col.latex(ACTIVATIONS[name].formula)
+
+
+def playground_links(names: list[str], init: str, depth: int, labels: dict[str, str]) -> None:
+    """One link per function (at most five): its network, this init and depth, in the Playground."""
+    cols = st.columns(min(len(names), 5))
+    for col, name in zip(cols, names, strict=False):
+        cfg = BASE.replace(activation=name, init=init, depth=depth)
+        col.page_link(
+            "app_pages/playground.py",
+            label=t("explorer.try", name=labels[name]),
+            icon=":material/open_in_new:",
+            query_params=codec.to_query(cfg),
+        )
