@@ -133,13 +133,13 @@ SPECS: dict[str, Spec] = {
 
 # ---------------------------------------------------------------------------------------------
 # Compute budget: depth x width^2 x batch x steps, sized so that one burst stays within about
-# 15 s on a 2-core CPU (measured by benchmarks/bench_burst.py; see the README).
+# 15 s on a 2-core CPU (benchmarks/bench_burst.py measures it; the README has the figures).
 
-BUDGET = 8.0e10  # depth * width^2 * batch * steps in one burst: <= ~12 s measured worst case
+BUDGET = 8.0e10  # depth * width^2 * batch * steps in one burst
 MIN_BURST = 10  # a config must afford at least this many steps in one burst
 
 
-# Each layer also costs a fixed ~50 us a step (kernel launches, Python, statistics) whatever its
+# Each layer also costs a fixed time a step (kernel launches, Python, statistics) whatever its
 # size: a floor on the per-layer term keeps, say, depth 64 x width 8 x batch 1 from being
 # granted millions of steps.
 LAYER_FLOOR = 3.0e5
@@ -147,16 +147,14 @@ LAYER_FLOOR = 3.0e5
 
 # Memory budget: what one simulation may hold while it trains, so that a shared server (or
 # Community Cloud's smallest tier, ~690 MB with ~450 MB taken by the libraries) serves a room.
-# The estimate errs high: measured peaks (ru_maxrss of a fresh process, torch 2.13 CPU, Adam)
-# were 0.75-0.95 of it for depth 64 x width 512 x batch 256 (469 MB), 64 x 256 x 1900 plain
-# (376 MB) and with BatchNorm and dropout (832 MB), and 64 x 64 x 3200 (195 MB).
+# The estimate errs high against measured peaks (benchmarks/rss_startup.py and
+# tests/sim/test_memory_budget.py measure them).
 MEMORY_BUDGET = 256 * 2**20  # bytes
 BYTES_PER_PARAM = 28  # weight, gradient, two Adam moments, the recorded step's copy, slack
 BYTES_PER_VALUE = 16  # per (layer, sample, unit) of a batch: saved for backward, grads, stats
 EXTRA_BYTES_PER_VALUE = 8  # each of a norm layer and dropout saves another two such tensors
 # What does not grow with the network: the autograd graph's own records, the probe's buffers, the
-# burst's pending history, the allocator's rounding. Deep narrow networks showed it: depth 64 x
-# width 64 x batch 255 peaked at 29.7 MB against 23.3 MB from the two terms above.
+# burst's pending history, the allocator's rounding (deep narrow networks show it most).
 FIXED_BYTES = 16 * 2**20
 
 

@@ -57,7 +57,7 @@ class History:
 
     # -- writing ------------------------------------------------------------------------------
     def extend(self, step_steps, step_values, rec_steps, rec_layers, rec_scalars) -> None:
-        """Append host arrays from one flush (see Simulation._flush)."""
+        """Append host arrays from one flush (see Recorder.flush)."""
         self.step_steps = np.concatenate([self.step_steps, step_steps])
         self.step_values = np.concatenate([self.step_values, step_values])
         self.rec_steps = np.concatenate([self.rec_steps, rec_steps])

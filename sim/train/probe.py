@@ -1,15 +1,15 @@
 """Probe: the activation statistics of one recorded step, reduced on the device without hooks.
 
-A recorded step's forward runs through `MLP.forward_trace`, which hands each hidden block's
-activation input u and output a to `visit`; the backward signal ||dL/dz|| comes from the same
-backward pass (Simulation asks torch.autograd.grad for the Linear outputs with the parameters).
+A recorded step's forward runs through `MLP.trace`, which hands each hidden block's activation
+input u and output a to `visit`; the backward signal ||dL/dz|| comes from the same backward pass
+(the Recorder asks torch.autograd.grad for the Linear outputs with the parameters).
 Nothing is registered on the model, so nothing is left to remove, and unrecorded steps pay
 nothing.
 
 Per hidden layer the Probe keeps three device numbers: the mean of a, the norm of a - mean (two
 passes, as Tensor.std, whose own CPU kernel is several times slower), and, per unit, how many
 samples of the batch sit in the activation's flat region. `finish()` returns them as flat
-tensors, in layer order; Simulation puts them into the step's one record and turns them into
+tensors, in layer order; the Recorder puts them into the step's one record and turns them into
 act_mean, act_std, saturation and dead_fraction on the host, at a flush (see `decode`).
 
 Narrow layers are stacked to (layers, B, width) so that each statistic takes one kernel for all
@@ -32,9 +32,9 @@ from sim.nn.mlp import MLP
 ACT_METRICS = ("act_mean", "act_std", "saturation", "dead_fraction")
 
 # A layer's activation statistics are reduced in `visit` when it holds at least this many
-# (sample, unit) values, and stacked with the other layers' in finish() below it. Measured on a
-# 2-core CPU: batch 128 x width 64 (8k values) is dispatch-bound, so one kernel for all layers
-# wins; 128 x 256 (32k) is memory-bound, so reducing each layer while it is in the cache wins.
+# (sample, unit) values, and stacked with the other layers' in finish() below it: small layers
+# are dispatch-bound, so one kernel for all layers wins; large ones are memory-bound, so reducing
+# each layer while it is in the cache wins (benchmarks/bench_burst.py shows both shapes).
 IMMEDIATE_MIN = 16_384
 
 FlatSign = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -76,7 +76,7 @@ class Probe:
         self._sign = flat_sign(activation)
         self._kept: list[tuple[torch.Tensor, torch.Tensor]] = []  # narrow layers' (u, a)
         # Buffers reused from one recorded step to the next, so that the reductions write into
-        # memory that is already in the cache (a fresh 128 KB tensor costs 3-5x more to write).
+        # memory that is already in the cache (a fresh tensor costs several times more to write).
         self._buffers: dict[str, torch.Tensor] = {}
         self._batch = 0
 
