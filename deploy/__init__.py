@@ -1,0 +1,1 @@
+"""Serving one room from N Streamlit replicas behind HAProxy: `python -m deploy.serve`."""
