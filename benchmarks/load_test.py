@@ -26,6 +26,10 @@ Options for finding out why a target is missed:
                    balancer does); memory and CPU are summed over them.
   --app-dir DIR    serve another checkout (a copy with a change to compare).
 
+  --virtual        instead of browsers, virtual learners that speak Streamlit's websocket
+                   protocol and think between bursts (benchmarks/load_virtual.py), up to 100 and
+                   more on this machine, the replicas optionally behind deploy/serve.py's proxy.
+
 Bounded: at most MAX_SESSIONS sessions and MAX_BURSTS bursts each, a timeout per burst, and a
 deadline per N; the servers and the browser are stopped whatever happens.
 """
@@ -41,13 +45,12 @@ import re
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import psutil
-
+from benchmarks import load_virtual
+from benchmarks.measure import Sampler, browser_cpu, busy_cpu, percentile, tree_cpu, tree_rss
 from tests.browser import helpers as HELPERS  # the browser suite's server and Chromium settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,83 +130,6 @@ def stop_server(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=15)
-
-
-def _tree(pids: list[int]) -> list[psutil.Process]:
-    """The processes and all their children (those still alive)."""
-    procs = []
-    for pid in pids:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            proc = psutil.Process(pid)
-            procs += [proc, *proc.children(recursive=True)]
-    return procs
-
-
-def tree_cpu(pids: list[int]) -> float:
-    """CPU seconds (user + system) used so far by the processes and their live children."""
-    total = 0.0
-    for p in _tree(pids):
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            t = p.cpu_times()
-            total += t.user + t.system
-    return total
-
-
-def tree_rss(pids: list[int]) -> int:
-    """Resident bytes of the processes and all their children (0 once they are gone)."""
-    total = 0
-    for p in _tree(pids):
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            total += p.memory_info().rss
-    return total
-
-
-def busy_cpu() -> float:
-    """CPU seconds the whole machine has been busy (every process, every core)."""
-    t = psutil.cpu_times()
-    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
-
-
-def browser_cpu(server_pids: list[int]) -> float:
-    """CPU seconds of this process's children other than the servers: Playwright's driver and
-    Chromium (the learners' side, which a real room runs on its own machines)."""
-    servers = {p.pid for p in _tree(server_pids)}
-    total = 0.0
-    for child in psutil.Process().children(recursive=True):
-        if child.pid in servers:
-            continue
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            t = child.cpu_times()
-            total += t.user + t.system
-    return total
-
-
-class Sampler(threading.Thread):
-    """Samples the servers' resident memory (peak and last) and the browser's CPU time (whose
-    processes exit with the round) until stopped."""
-
-    def __init__(self, server_pids: list[int], every_s: float = 0.2):
-        super().__init__(daemon=True)
-        self.pids, self.every_s = server_pids, every_s
-        self.peak = self.last = tree_rss(server_pids)
-        self.browser = 0.0
-        self._stop_event = threading.Event()
-
-    def run(self) -> None:
-        ticks = 0
-        while not self._stop_event.wait(self.every_s):
-            self.last = tree_rss(self.pids)
-            self.peak = max(self.peak, self.last)
-            ticks += 1
-            if ticks % 3 == 0:
-                self.browser = max(self.browser, browser_cpu(self.pids))
-
-    def stop(self) -> None:
-        if self.is_alive():
-            self._stop_event.set()
-            self.join(5)
-        self.last = tree_rss(self.pids) or self.last
-        self.peak = max(self.peak, self.last)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,14 +240,6 @@ class RoundResult:
     cpu_browser_s: float  # Playwright's driver and Chromium
     cpu_machine_s: float  # the whole machine, other people's work included
     replicas: int = 1  # server processes; memory and CPU are their sums
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
 def niced_chromium(folder: Path) -> str:
@@ -563,6 +481,27 @@ def report(rounds: list[RoundResult]) -> None:
         )
 
 
+def _virtual_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("virtual learners (benchmarks/load_virtual.py)")
+    group.add_argument(
+        "--virtual",
+        action="store_true",
+        help="learners that speak Streamlit's websocket protocol instead of browsers: up to "
+        f"{load_virtual.MAX_LEARNERS} of them, each thinking between bursts",
+    )
+    group.add_argument(
+        "--think", type=float, nargs=2, default=[20.0, 40.0], metavar=("MIN", "MAX"),
+        help="seconds a virtual learner waits before each click (uniform)",
+    )  # fmt: skip
+    group.add_argument("--ramp", type=float, default=10.0, help="seconds over which they open")
+    group.add_argument(
+        "--proxy",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="through deploy/serve.py's HAProxy (default: when --replicas > 1)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 4, 8])
@@ -596,7 +535,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--app-dir", type=Path, default=ROOT, help="serve this checkout (to compare a change)"
     )
+    _virtual_arguments(parser)
     args = parser.parse_args(argv)
+    if args.virtual:
+        return load_virtual.main(args)
     if not os.path.exists(CHROMIUM):
         print(f"no Chromium at {CHROMIUM}: apt-get install chromium", file=sys.stderr)
         return 2
