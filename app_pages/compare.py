@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from ui.charts.compare import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay
+from ui.charts import show
+from ui.charts.compare import accuracy_overlay, grad_by_layer, loss_overlay
+from ui.charts.heatmap import heatmaps
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
 from ui.common.notices import show_pending, url_notice
@@ -38,12 +40,10 @@ if frame is None or frame.empty:
     st.info(t("compare.nothing_yet"), icon=":material/play_arrow:")
 else:
     left, right = st.columns(2)
-    left.altair_chart(loss_overlay(frame, labels, tr), width="stretch")
-    accuracy = accuracy_overlay(frame, labels, tr)
-    if accuracy is not None:
-        right.altair_chart(accuracy, width="stretch")
-    st.altair_chart(grad_by_layer(frame, labels, tr), width="stretch")
-    st.altair_chart(heatmaps(frame, labels, tr), width="content")
+    show(left, loss_overlay(frame, labels, tr))
+    show(right, accuracy_overlay(frame, labels, tr))  # None: nothing drawn
+    show(st, grad_by_layer(frame, labels, tr))
+    show(st, heatmaps(frame, labels, tr), width="content")
 
 st.divider()
 sweep.section()

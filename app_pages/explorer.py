@@ -4,6 +4,7 @@ derivatives through depth, theory beside what the engine measures."""
 import streamlit as st
 
 from sim.analysis.theory import curves, flat_regions, through_depth
+from ui.charts import show
 from ui.charts.explorer import depth_chart, function_chart
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
@@ -28,8 +29,8 @@ if not acts:
 else:
     frame, flat = curves(acts, lo, hi), flat_regions(acts, lo, hi)
     left, right = st.columns(2)
-    left.altair_chart(function_chart(frame, flat, names, "f", tr), width="stretch")
-    right.altair_chart(function_chart(frame, flat, names, "df", tr), width="stretch")
+    show(left, function_chart(frame, flat, names, "f", tr))
+    show(right, function_chart(frame, flat, names, "df", tr))
     st.dataframe(view.property_table(acts, tr), hide_index=True)
     view.formulas(acts, names)
 
@@ -46,7 +47,7 @@ if acts:
     with st.spinner(t("explorer.measuring")):
         ok, engine = guarded(view.measured, tuple(acts), init, depths)
     if ok:
-        st.altair_chart(depth_chart(theory, engine, names, tr), width="stretch")
+        show(st, depth_chart(theory, engine, names, tr))
         st.dataframe(view.factor_table(acts, init, depth, engine, tr), hide_index=True)
         st.caption(t("explorer.depth_note"))
         view.playground_links(acts, init, depth, names)

@@ -1,10 +1,7 @@
-"""The Playground's charts keep their spec from one burst to the next: only the data changes.
-
-Streamlit's frontend swaps a chart's datasets in place when nothing else in the spec changed,
-and re-embeds the whole chart (Vega-Lite compile, Vega parse, a new view) when anything did:
-about 1.6x the browser's CPU for the Playground's ten charts. So no title carries the step,
-and every domain is either left to the data or snapped outward to stable values. Checked on
-every chart the Board builds, after consecutive 200-step bursts, in both languages.
+"""The stability rule stated at the top of ui/charts/__init__.py, checked point by point on
+every chart the Playground's Board builds, after consecutive 200-step bursts, in both
+languages: between bursts only a spec's `datasets` change, so the browser swaps data into the
+chart on screen instead of building it anew.
 """
 
 from __future__ import annotations
@@ -73,6 +70,7 @@ def changes(a, b, path: str = "") -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_specs_stay_the_same_from_burst_to_burst(bursts, lang):
+    """The rule as a whole: nothing outside `datasets` moves."""
     _, after = bursts
     for k in range(1, BURSTS - 1):
         before, now = after[k][lang], after[k + 1][lang]
@@ -83,6 +81,7 @@ def test_specs_stay_the_same_from_burst_to_burst(bursts, lang):
 
 
 def test_no_title_names_the_step(bursts):
+    """Rule 1: no title names the step."""
     sim, after = bursts
     for lang in LANGS:
         for name, spec in after[-1][lang].items():
@@ -92,7 +91,8 @@ def test_no_title_names_the_step(bursts):
 
 
 def test_stable_domains_still_hold_every_value(bursts):
-    """Nothing that was in view before is clipped: domains snap outward, or come from the data."""
+    """Rule 2 keeps every value in view: domains from the whole history, or from the data;
+    rule 3: what moves (bands, the heatmap's reach, the zeros' margin) is data."""
     sim, _ = bursts
     builders = chart_builders(sim, translator("en"))
 

@@ -1,6 +1,7 @@
 """ui.charts' Vega-Lite specs (plain dicts): each one valid against the Vega-Lite schema, marks,
 log scales, row limits after thinning, every word from `tr`, no NaN or inf in the data sent;
-on histories from real (tiny) simulations, an empty one and a diverged one."""
+on histories from real (tiny) simulations, an empty one and a diverged one. Then what every
+screen shares: one placeholder, one heatmap colour scheme, one way to the page (Arrow)."""
 
 from __future__ import annotations
 
@@ -201,7 +202,7 @@ def test_a_deep_network_keeps_the_heatmap_small(sims):
     spec = spec_of(charts.grad_heatmap_chart(history, tr))
     cells = dataset_with(spec, "step_lo")
     assert len(cells) <= MAX_ROWS
-    assert len({c["step"] for c in cells}) <= charts.gradients.MAX_COLUMNS
+    assert len({c["step"] for c in cells}) <= charts.heatmap.MAX_COLUMNS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,8 +348,8 @@ def test_decision_chart_caps_cells_and_points(sims):
     sim = sims["relu"]
     points = pd.concat([views.data_points(sim)] * 40, ignore_index=True)  # 4,800 points
     spec = spec_of(charts.decision_chart(views.decision_surface(sim, 100), points, tr))
-    assert len(dataset_with(spec, "x1_lo")) <= charts.network.MAX_CELLS
-    assert len(dataset_with(spec, "split_name")) <= charts.network.MAX_POINTS
+    assert len(dataset_with(spec, "x1_lo")) <= charts.surface.MAX_CELLS
+    assert len(dataset_with(spec, "split_name")) <= charts.surface.MAX_POINTS
     assert n_rows(spec) <= MAX_ROWS
 
 
@@ -356,7 +357,7 @@ def test_distributions_overlay_chosen_layers(sims):
     dist = views.distributions(sims["sigmoid20"])
     spec = spec_of(charts.distributions_chart(dist, tr, "gradient"))
     shown = charts.pick_layers(range(1, 22))
-    assert len(shown) == charts.network.MAX_LAYERS_SHOWN and shown[0] == 1 and shown[-1] == 21
+    assert len(shown) == charts.distributions.MAX_LAYERS_SHOWN and shown[0] == 1 and shown[-1] == 21
     assert encodings(spec, "color")[0]["legend"]["values"] == shown
     assert {r["layer"] for r in dataset_with(spec, "share")} == set(shown)
     assert encodings(spec, "x")[0]["title"] == tr("charts.dist_axis_gradient")
@@ -488,7 +489,7 @@ def test_the_unit_legend_stacks_its_two_long_entries(sims):
 
 
 def test_the_board_sends_every_dataset_as_arrow_with_the_same_rows(sims):
-    from ui.playground.board import with_arrow_data
+    from ui.charts import with_arrow_data
 
     for name, chart in all_charts(sims["relu"]).items():
         sent = with_arrow_data(chart)
@@ -526,3 +527,110 @@ def test_a_chart_that_fails_leaves_a_placeholder_and_the_next_one_draws():
     for chart in drawn:
         rows = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pylist()
         assert rows == [{"text": tr("charts.no_data")}]
+
+
+# ---------------------------------------------------------------------------------------------
+# Every screen: one idiom, one placeholder, one heatmap colour scheme
+
+
+@pytest.fixture(scope="module")
+def screen_charts(sims) -> dict:
+    """Every chart of Compare, the depth sweep, the Explorer and the FAQ, on small inputs."""
+    from sim.analysis.compare import Comparison, vary
+    from sim.analysis.theory import curves, flat_regions, through_depth
+    from ui.charts.compare import accuracy_overlay, grad_by_layer, loss_overlay
+    from ui.charts.explorer import depth_chart, function_chart
+    from ui.charts.faq import example_chart
+    from ui.charts.heatmap import heatmaps
+    from ui.charts.sweep import sweep_chart
+
+    comparison = Comparison(vary(TINY, "activation", 2))
+    comparison.burst(12)
+    frame, labels = comparison.frame(), ["1 · a", "2 · b"]
+    sweep = pd.DataFrame(
+        {
+            "label": ["ReLU · He"] * 3 + ["Tanh · He"] * 3,
+            "when": ["init", "init", "after"] * 2,
+            "depth": [2, 4, 4] * 2,
+            "first_grad": [0.5, 0.0, 1e-3, 0.2, 0.1, 0.05],
+        }
+    )
+    names = {"sigmoid": "Sigmoid", "relu": "ReLU"}
+    theory = through_depth(names, range(2, 6), "default")
+    measured = pd.DataFrame({"activation": ["relu"], "depth": [5], "signal_ratio": [0.5]})
+    return {
+        "loss_overlay": loss_overlay(frame, labels, tr),
+        "accuracy_overlay": accuracy_overlay(frame, labels, tr),
+        "grad_by_layer": grad_by_layer(frame, labels, tr),
+        "heatmaps": heatmaps(frame, labels, tr),
+        "sweep": sweep_chart(sweep, "first_grad", tr),
+        "f": function_chart(curves(names, -4, 4, 41), flat_regions(names, -4, 4), names, "f", tr),
+        "df": function_chart(curves(names, -4, 4, 41), flat_regions(names, -4, 4), names, "df", tr),
+        "depth": depth_chart(theory, measured, names, tr),
+        "faq": example_chart({"loss": [1.0, 0.5, 0.25], "grad_norm": [2.0, 1.0, 0.5]}, tr),
+    }
+
+
+def test_every_screens_charts_are_valid_clean_specs(screen_charts):
+    for name, chart in screen_charts.items():
+        spec = spec_of(chart)
+        assert n_rows(spec) <= MAX_ROWS, name
+        assert_clean_values(spec)
+        assert not is_placeholder(spec), name
+
+
+def test_one_placeholder_for_every_screen():
+    from ui.charts.compare import loss_overlay
+    from ui.charts.explorer import depth_chart
+    from ui.charts.heatmap import heatmaps
+    from ui.charts.sweep import sweep_chart
+
+    empty = pd.DataFrame(columns=["run", "step", "layer", "metric", "value"])
+    nothing = [
+        loss_overlay(empty, ["a"], tr),
+        heatmaps(empty, ["a"], tr),
+        sweep_chart(pd.DataFrame(), "ratio", tr),
+        depth_chart(pd.DataFrame(), pd.DataFrame(), {}, tr),
+    ]
+    for chart in nothing:
+        assert spec_of(chart) == spec_of(charts.placeholder(tr))
+
+
+def test_one_heatmap_colour_scheme_in_every_screen(sims, screen_charts):
+    """Red-blue around the output layer's norm, zeros dark grey off the scale, in both screens."""
+    playground = spec_of(charts.grad_heatmap_chart(sims["sigmoid20"].history, tr))
+    compare = spec_of(screen_charts["heatmaps"])
+    colors = [encodings(playground, "color")[-1], compare["spec"]["encoding"]["color"]]
+    for color in colors:
+        assert color["field"] == "log10" and color["condition"]["test"] == "datum.underflow"
+        assert {k: color["scale"][k] for k in ("scheme", "reverse")} == {
+            "scheme": "redblue",
+            "reverse": True,
+        }
+    low, high = colors[1]["scale"]["domain"]
+    rows = dataset_with(compare, "log10")
+    assert low <= min(r["log10"] for r in rows) and max(r["log10"] for r in rows) <= high
+
+
+def test_step_edges_lie_halfway_between_shown_steps():
+    from ui.charts.base import step_edges
+
+    lo, hi = step_edges(np.array([0, 10, 10, 30]))
+    assert lo.tolist() == [0.0, 5.0, 5.0, 20.0] and hi.tolist() == [5.0, 20.0, 20.0, 40.0]
+    assert [a.tolist() for a in step_edges(np.array([7]))] == [[6.5], [7.5]]
+
+
+def test_show_draws_arrow_datasets_and_nothing_for_none():
+    from ui.charts import show
+
+    drawn = []
+
+    class Where:
+        def vega_lite_chart(self, spec, width):
+            drawn.append((spec, width))
+            return "element"
+
+    spec = charts.loss_chart(pd.DataFrame(columns=["step", "layer", "metric", "value"]), tr)
+    assert show(Where(), spec) == "element" and show(Where(), None) is None
+    ((sent, width),) = drawn
+    assert width == "stretch" and all(isinstance(d, pa.Table) for d in sent["datasets"].values())

@@ -10,7 +10,10 @@ from sim.analysis.compare import FACTORS, Comparison, vary
 from sim.config import DEFAULT, RunConfig
 from sim.presets import PRESETS
 from tests.app.helpers import make_app, no_exception, texts
-from ui.charts.compare import accuracy_overlay, grad_by_layer, heatmaps, loss_overlay, sweep_chart
+from ui.charts.compare import accuracy_overlay, grad_by_layer, loss_overlay
+from ui.charts.heatmap import heatmaps
+from ui.charts.spec import as_json
+from ui.charts.sweep import sweep_chart
 from ui.common.i18n import LANGS, text
 
 PAGE = "app_pages/compare.py"
@@ -147,7 +150,7 @@ LABELS = ["1 · a", "2 · b", "3 · c"]
 
 
 def test_heatmaps_share_one_colour_scale(trained):
-    spec = heatmaps(trained, LABELS, tr).to_dict()
+    spec = as_json(heatmaps(trained, LABELS, tr))
     color = spec["spec"]["encoding"]["color"]
     assert color["condition"]["test"] == "datum.underflow"  # zeros drawn apart, not on the scale
     assert "facet" in spec and spec["facet"]["column"]["field"] == "run_label"
@@ -158,7 +161,7 @@ def test_heatmaps_share_one_colour_scale(trained):
 
 def test_overlays_and_gradients_draw_every_run(trained):
     for chart in (loss_overlay, accuracy_overlay, grad_by_layer):
-        spec = chart(trained, LABELS, tr).to_dict()
+        spec = as_json(chart(trained, LABELS, tr))
         data = next(iter(spec["datasets"].values()))
         assert {row["run_no"] for row in data} == {"1", "2", "3"}
 
@@ -166,5 +169,5 @@ def test_overlays_and_gradients_draw_every_run(trained):
 def test_charts_on_nothing_are_placeholders():
     empty = pd.DataFrame(columns=["run", "step", "layer", "metric", "value"])
     for chart in (loss_overlay, grad_by_layer, heatmaps):
-        assert "no_data" not in str(chart(empty, LABELS, tr).to_dict())
-    assert sweep_chart(pd.DataFrame(), "ratio", tr).to_dict()["mark"]["type"] == "text"
+        assert "no_data" not in str(as_json(chart(empty, LABELS, tr)))
+    assert as_json(sweep_chart(pd.DataFrame(), "ratio", tr))["mark"]["type"] == "text"

@@ -1,24 +1,38 @@
-"""Charts: pure functions DataFrame -> Vega-Lite spec (a plain dict), every user-visible word
-from `tr`.
+"""Charts: pure functions frame -> Vega-Lite spec (a plain dict), one idiom for every screen,
+every user-visible word from `tr`.
 
     tr = lambda key: catalog[key]            # "charts.layer" -> "Layer" / "层"
-    st.vega_lite_chart(grad_norm_chart(sim.history, tr), width="stretch")
+    show(st, grad_norm_chart(sim.history, tr))
 
-History charts take Simulation.history (tidy: step, layer, metric, value); network charts
-take sim.analysis.views frames. On an empty history every chart returns a placeholder chart saying
-there
-is nothing yet, never None; the one None is accuracy_chart on a regression history (no
-accuracy exists). Every chart is a single or layered view (stretches to the container's width)
-and sends at most base.MAX_ROWS rows (thinned in pandas first), finite values only, in named
-`datasets` as lists of rows. The specs are written as dicts (ui.charts.spec), not built with
-Altair: building ten Altair charts took ~0.6 s per redraw. The tests validate every spec against
-the Vega-Lite schema.
+Playground charts take Simulation.history (tidy: step, layer, metric, value) or
+sim.analysis.views frames; Compare, Explorer and FAQ charts take their screen's frames. On
+nothing to draw every chart returns a placeholder chart saying so, never None; the one None is an
+accuracy chart where no accuracy exists (a regression task). A chart sends at most base.MAX_ROWS
+rows (thinned in pandas first), finite values only, in named `datasets`; `show` hands it to
+Streamlit as Arrow tables (ui.charts.spec). The tests validate every spec against the Vega-Lite
+schema; benchmarks/bench_charts.py measures this idiom against Altair's.
+
+The stability rule. The browser keeps a chart's Vega view and only swaps its data in when a new
+spec differs from the one on screen in its `datasets` alone; any other change re-embeds the
+chart (compile, parse, a new view), which a burst redrawing the Playground's charts would pay
+every time. So, for a spec redrawn by a burst, everything outside `datasets` depends only on the
+configuration and the language, never on how far training got:
+  1. No title, subtitle, legend or label carries the step or a measured number (titles say
+     "at the latest step"; the status panel shows the step).
+  2. Every scale domain is fixed (0..1, layers 1..L), comes from the whole history so that it
+     only ever widens (the gradient norm's log axis), snaps outward to a coarse grid
+     (base.nice_ceil), or is left to the data (no domain in the spec: the data carries the ends,
+     e.g. the heatmap's `reach` rows, the distributions' zeros margin).
+  3. Whatever moves with training is data: bands, guides, reach rows, divergence marks.
+tests/app/test_chart_stability.py checks each point on every Playground chart, burst after burst.
 """
 
 from ui.charts.base import MAX_ROWS, thin
-from ui.charts.gradients import grad_heatmap_chart, grad_norm_chart, update_ratio_chart
-from ui.charts.network import decision_chart, distributions_chart, pick_layers
-from ui.charts.spec import Spec, placeholder
+from ui.charts.distributions import distributions_chart, pick_layers
+from ui.charts.gradients import grad_norm_chart, update_ratio_chart
+from ui.charts.heatmap import grad_heatmap_chart
+from ui.charts.spec import Spec, placeholder, show, with_arrow_data
+from ui.charts.surface import decision_chart
 from ui.charts.training import accuracy_chart, activation_chart, loss_chart, unit_health_chart
 
 # Every catalog key the charts use, for the catalogs ([charts] in locales/*.toml) and a test.
@@ -104,7 +118,9 @@ __all__ = [
     "loss_chart",
     "pick_layers",
     "placeholder",
+    "show",
     "thin",
     "unit_health_chart",
     "update_ratio_chart",
+    "with_arrow_data",
 ]

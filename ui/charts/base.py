@@ -1,11 +1,8 @@
-"""What every chart shares: thinning, the layer palette, log-scale floors, subtitle lines.
+"""What every chart's data shares: thinning, palettes, log-scale floors, step edges, subtitle
+lines. Frames and numbers only; the spec's pieces are in ui.charts.spec.
 
 A chart never receives more than MAX_ROWS rows: long histories are thinned in pandas first
 (`thin`), because Vega-Lite redraws every row on every rerun.
-
-The Playground's charts are plain Vega-Lite dicts (ui.charts.spec); `placeholder`, `titled` and
-`log_axis` here are the Altair versions, for the screens that still draw with Altair (Compare,
-Explorer, FAQ).
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -76,6 +72,24 @@ def metric(history: pd.DataFrame, name: str, layers: bool | None = None) -> pd.D
     )
 
 
+def run_metric(frame: pd.DataFrame, name: str, labels: Sequence[str], layers: bool) -> pd.DataFrame:
+    """metric() for several runs (sim.analysis.compare.Comparison.frame(): a `run` column): run,
+    step, layer, value, finite only, and each run's name (`run_label`) and number (`run_no`)."""
+    rows = frame[(frame["metric"] == name) & ((frame["layer"] > 0) if layers else True)]
+    out = pd.DataFrame(
+        {
+            "run": rows["run"].to_numpy(np.int64),
+            "step": rows["step"].to_numpy(np.int64),
+            "layer": rows["layer"].to_numpy(np.int64),
+            "value": rows["value"].to_numpy(np.float64),
+        }
+    )
+    out = out[np.isfinite(out["value"].to_numpy()) & (out["run"] < len(labels))]
+    out["run_label"] = [labels[r] for r in out["run"]]
+    out["run_no"] = (out["run"] + 1).astype(str)
+    return out.reset_index(drop=True)
+
+
 def n_layers(history: pd.DataFrame) -> int:
     """Linear layers in the network (depth + 1): the highest layer number in the history."""
     return int(history["layer"].max()) if len(history) else 0
@@ -119,18 +133,31 @@ def decades(lo: float, hi: float) -> list[float]:
     return [10.0**k for k in range(a, b + 1, step)]
 
 
-def log_axis(title: str, lo: float, hi: float) -> alt.Axis:
-    """Decade ticks; plain numbers (0.01, 100) over a few decades, 1e-12 style beyond."""
-    plain = lo >= 1e-3 and hi <= 1e4
-    return alt.Axis(title=title, values=decades(lo, hi), format="~g" if plain else "~e")
+def at_floor(
+    frame: pd.DataFrame, floor: float, tr: Tr | None = None, column: str = "value"
+) -> pd.DataFrame:
+    """For a log axis: add `underflow` (the value is exactly 0, float32 underflow) and `shown`
+    (the value, or `floor` for a 0); with `tr`, a `note` on zeros for the tooltip."""
+    value = frame[column].to_numpy()
+    underflow = value <= 0
+    out = frame.assign(underflow=underflow, shown=np.where(underflow, floor, value))
+    if tr is not None:
+        out["note"] = np.where(underflow, tr("charts.underflow"), "")
+    return out
 
 
-def at_floor(frame: pd.DataFrame, floor: float, column: str = "value") -> pd.DataFrame:
-    """Add `shown` (the value, or the floor where it is 0) and `underflow` (it was 0)."""
-    frame = frame.copy()
-    frame["underflow"] = frame[column] <= 0
-    frame["shown"] = frame[column].where(~frame["underflow"], floor)
-    return frame
+def step_edges(step: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's heatmap cell edges, halfway between neighbouring shown steps, so the gaps that
+    thinning leaves stay honest: (lo, hi), one of each per row of `step`."""
+    steps = np.unique(step).astype(np.float64)
+    if len(steps) == 1:
+        lo, hi = steps - 0.5, steps + 0.5
+    else:
+        mid = (steps[1:] + steps[:-1]) / 2
+        lo = np.concatenate([[max(steps[0] - (mid[0] - steps[0]), 0.0)], mid])
+        hi = np.concatenate([mid, [steps[-1] + (steps[-1] - mid[-1])]])
+    pos = np.searchsorted(steps, step)
+    return lo[pos], hi[pos]
 
 
 def _cells(text: str) -> int:  # a CJK character is about twice as wide as a Latin one
@@ -172,21 +199,3 @@ def subtitle_lines(subtitle: str | Sequence[str], width: int = SUBTITLE_WIDTH) -
     """Every subtitle sentence wrapped to `width`, as the list of lines Vega draws."""
     texts = [subtitle] if isinstance(subtitle, str) else list(subtitle)
     return [line for text in texts for line in wrap(text, width)]
-
-
-def placeholder(tr: Tr, height: int = HEIGHT) -> alt.Chart:
-    """An empty chart saying there is nothing to show yet (every chart's empty-history answer)."""
-    return (
-        alt.Chart(pd.DataFrame({"text": [tr("charts.no_data")]}))
-        .mark_text(fontSize=14, color="gray")
-        .encode(text="text:N")
-        .properties(height=height)
-    )
-
-
-def titled(chart: alt.Chart, title: str, subtitle: str | list[str] | None = None) -> alt.Chart:
-    params = {"text": title, "anchor": "start"}
-    if subtitle:
-        params["subtitle"] = subtitle
-        params["subtitleColor"] = "gray"
-    return chart.properties(title=alt.TitleParams(**params))

@@ -1,122 +1,135 @@
 """Activation explorer charts: f(x) and f'(x) with each function's flat region shaded, and the
-backward signal through depth, theory beside measurement. Pure DataFrame -> alt.Chart; every
-word from `tr`; activations named by `names` ({"relu": "ReLU"}), one colour each everywhere.
+backward signal through depth, theory beside measurement. Activations are named by `names`
+({"relu": "ReLU"}), one colour each everywhere.
 """
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import HEIGHT, Tr, at_floor, log_axis, log_domain, placeholder, titled
+from ui.charts.base import HEIGHT, Tr, at_floor, log_domain
+from ui.charts.spec import (
+    NOMINAL,
+    QUANT,
+    Spec,
+    chart,
+    field,
+    log_axis,
+    mark,
+    placeholder,
+    tip,
+    view,
+)
 
 SCHEME = "tableau10"
+DASHES = ([6, 4], [1, 0])  # best case, mean field
 
 
-def _color(names: dict[str, str]) -> alt.Color:
-    return alt.Color(
-        "label:N",
+def _color(names: dict[str, str]) -> Spec:
+    return field(
+        "label",
+        NOMINAL,
+        legend={"direction": "horizontal", "orient": "top"},
+        scale={"domain": list(names.values()), "scheme": SCHEME},
         title=None,
-        scale=alt.Scale(scheme=SCHEME, domain=list(names.values())),
-        legend=alt.Legend(orient="top", direction="horizontal"),
     )
 
 
 def function_chart(
     curves: pd.DataFrame, flat: pd.DataFrame, names: dict[str, str], column: str, tr: Tr
-) -> alt.Chart:
-    """`column` "f" or "df" of sim.analysis.theory.curves against x, one line per activation; the
-    flat
-    regions (sim.analysis.theory.flat_regions) shaded in the activation's colour."""
+) -> Spec:
+    """`column` "f" or "df" of sim.analysis.theory.curves against x, one line per activation;
+    on "df" the flat regions (sim.analysis.theory.flat_regions) shaded in each one's colour."""
     if curves.empty:
         return placeholder(tr)
-    rows = curves[curves["activation"].isin(list(names))].copy()
-    rows["label"] = rows["activation"].map(names)
-    x = alt.X("x:Q", title="x", scale=alt.Scale(nice=False))
-    lines = (
-        alt.Chart(rows)
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=x,
-            y=alt.Y(f"{column}:Q", title=tr(f"explorer.axis_{column}")),
-            color=_color(names),
-            tooltip=[
-                alt.Tooltip("label:N", title=tr("explorer.activation")),
-                alt.Tooltip("x:Q", format=".2f"),
-                alt.Tooltip(f"{column}:Q", title=tr(f"explorer.axis_{column}"), format=".4g"),
-            ],
-        )
-    )
-    parts = []
-    shade = flat[flat["activation"].isin(list(names))].copy()
-    if column == "df" and len(shade):
-        shade["label"] = shade["activation"].map(names)
-        shade["note"] = tr("explorer.flat_note")
-        parts.append(
-            alt.Chart(shade)
-            .mark_rect(opacity=0.12)
-            .encode(
-                x="x0:Q",
-                x2="x1:Q",
-                color=_color(names),
-                tooltip=[
-                    alt.Tooltip("label:N", title=tr("explorer.activation")),
-                    alt.Tooltip("note:N", title=" "),
-                ],
-            )
-        )
-    chart = alt.layer(*parts, lines).properties(height=HEIGHT)
-    subtitle = tr("explorer.df_subtitle") if column == "df" else None
-    return titled(chart, tr(f"explorer.title_{column}"), subtitle)
-
-
-def depth_chart(
-    theory: pd.DataFrame, measured: pd.DataFrame, names: dict[str, str], tr: Tr
-) -> alt.Chart:
-    """Signal at layer 1 relative to layer L, against L, log axis. Lines: best case (max f')^(L-1)
-    dashed, mean field solid (sim.analysis.theory.through_depth). Dots: the engine at initialisation
-    (sim.analysis.sweep.depth_sweep's signal_ratio)."""
-    if theory.empty:
-        return placeholder(tr)
-    kinds = {
-        "best_case": tr("explorer.best_case"),
-        "mean_field": tr("explorer.mean_field"),
-        "measured": tr("explorer.measured"),
+    rows = curves[curves["activation"].isin(list(names))]
+    rows = rows.assign(label=rows["activation"].map(names))
+    axis_title = tr(f"explorer.axis_{column}")
+    line = {
+        "x": field("x", QUANT, scale={"nice": False}, title="x"),
+        "y": field(column, QUANT, title=axis_title),
+        "color": _color(names),
+        "tooltip": [
+            tip("label", NOMINAL, tr("explorer.activation")),
+            {"field": "x", "format": ".2f", "type": QUANT},
+            tip(column, QUANT, axis_title, ".4g"),
+        ],
     }
+    data, layers = {"curves": rows}, [view("curves", mark("line", strokeWidth=2), line)]
+    shade = flat[flat["activation"].isin(list(names))]
+    if column == "df" and len(shade):
+        data["flat"] = shade.assign(
+            label=shade["activation"].map(names), note=tr("explorer.flat_note")
+        )
+        region = {
+            "x": field("x0", QUANT),
+            "x2": {"field": "x1"},
+            "color": _color(names),
+            "tooltip": [
+                tip("label", NOMINAL, tr("explorer.activation")),
+                tip("note", NOMINAL, " "),
+            ],
+        }
+        layers.insert(0, view("flat", mark("rect", opacity=0.12), region))
+    subtitle = tr("explorer.df_subtitle") if column == "df" else None
+    return chart(data, layers, tr(f"explorer.title_{column}"), subtitle)
+
+
+def _depth_rows(theory: pd.DataFrame, measured: pd.DataFrame, names, kinds) -> pd.DataFrame:
+    """Theory's two lines and the engine's dots as rows of activation, depth, value, kind."""
     lines = theory.melt(
         id_vars=["activation", "depth"], value_vars=["best_case", "mean_field"], var_name="kind"
     )
     dots = measured.rename(columns={"signal_ratio": "value"})[["activation", "depth", "value"]]
     rows = pd.concat([lines, dots.assign(kind="measured")], ignore_index=True)
     rows = rows[rows["activation"].isin(list(names))]
-    rows = rows[np.isfinite(rows["value"].to_numpy(np.float64))].copy()
+    rows = rows[np.isfinite(rows["value"].to_numpy(np.float64))]
+    return rows.assign(label=rows["activation"].map(names), kind_label=rows["kind"].map(kinds))
+
+
+def depth_chart(
+    theory: pd.DataFrame, measured: pd.DataFrame, names: dict[str, str], tr: Tr
+) -> Spec:
+    """Signal at layer 1 relative to layer L, against L, log axis. Lines: best case
+    (max f')^(L-1) dashed, mean field solid (sim.analysis.theory.through_depth). Dots: the
+    engine at initialisation (sim.analysis.sweep.depth_sweep's signal_ratio)."""
+    if theory.empty:
+        return placeholder(tr)
+    kinds = {k: tr(f"explorer.{k}") for k in ("best_case", "mean_field", "measured")}
+    rows = _depth_rows(theory, measured, names, kinds)
     if rows.empty:
         return placeholder(tr)
-    rows["label"], rows["kind_label"] = rows["activation"].map(names), rows["kind"].map(kinds)
     lo, hi = log_domain(rows["value"].to_numpy(), 1.0)
-    rows = at_floor(rows, lo)
-    y_scale = alt.Scale(type="log", domain=[lo, hi], clamp=True)
-    base = alt.Chart(rows).encode(
-        x=alt.X("depth:Q", title=tr("explorer.depth_axis"), axis=alt.Axis(tickMinStep=1)),
-        y=alt.Y("shown:Q", scale=y_scale, axis=log_axis(tr("explorer.ratio_axis"), lo, hi)),
-        color=_color(names),
-        tooltip=[
-            alt.Tooltip("label:N", title=tr("explorer.activation")),
-            alt.Tooltip("kind_label:N", title=" "),
-            alt.Tooltip("depth:Q", title=tr("explorer.depth_axis")),
-            alt.Tooltip("value:Q", title=tr("explorer.ratio"), format=".3e"),
+    rows = at_floor(rows.reset_index(drop=True), lo)
+    y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
+    base = {
+        "x": field("depth", QUANT, axis={"tickMinStep": 1}, title=tr("explorer.depth_axis")),
+        "y": field("shown", QUANT, axis=log_axis(tr("explorer.ratio_axis"), lo, hi), scale=y_scale),
+        "color": _color(names),
+        "tooltip": [
+            tip("label", NOMINAL, tr("explorer.activation")),
+            tip("kind_label", NOMINAL, " "),
+            tip("depth", QUANT, tr("explorer.depth_axis")),
+            tip("value", QUANT, tr("explorer.ratio"), ".3e"),
         ],
-    )
-    dash = alt.StrokeDash(
-        "kind_label:N",
+    }
+    dash = field(
+        "kind_label",
+        NOMINAL,
+        legend={"direction": "horizontal", "orient": "top"},
+        scale={"domain": [kinds["best_case"], kinds["mean_field"]], "range": list(DASHES)},
         title=None,
-        scale=alt.Scale(domain=[kinds["best_case"], kinds["mean_field"]], range=[[6, 4], [1, 0]]),
-        legend=alt.Legend(orient="top", direction="horizontal"),
     )
-    theory_lines = base.transform_filter("datum.kind != 'measured'").mark_line(strokeWidth=1.8)
-    engine = base.transform_filter("datum.kind == 'measured'").mark_point(
-        filled=True, size=70, shape="circle", opacity=0.9
-    )
-    chart = alt.layer(theory_lines.encode(strokeDash=dash), engine).properties(height=HEIGHT + 40)
-    return titled(chart, tr("explorer.depth_title"), tr("explorer.depth_subtitle"))
+    dot = mark("point", filled=True, opacity=0.9, shape="circle", size=70)
+    layers = [
+        view(
+            "depth",
+            mark("line", strokeWidth=1.8),
+            {**base, "strokeDash": dash},
+            "datum.kind != 'measured'",
+        ),
+        view("depth", dot, base, where="datum.kind == 'measured'"),
+    ]
+    title, subtitle = tr("explorer.depth_title"), tr("explorer.depth_subtitle")
+    return chart({"depth": rows}, layers, title, subtitle, height=HEIGHT + 40)

@@ -1,4 +1,4 @@
-"""Gradient charts: norm per layer now, norm per layer over time, update ratio over time.
+"""Gradient charts: norm per layer now, update ratio over time (the heatmap: ui.charts.heatmap).
 
 Bands (grad_norm_chart). Each layer's weight-gradient norm is judged against the output
 layer's, the layer next to the loss where nothing has vanished yet: below 1/100 of it is
@@ -19,6 +19,7 @@ from ui.charts.base import (
     MAX_ROWS,
     UNDERFLOW_COLOR,
     Tr,
+    at_floor,
     layer_names,
     log_domain,
     metric,
@@ -44,8 +45,6 @@ from ui.charts.spec import (
 
 BAND_COLORS = ("#9ecae1", "#a1d99b", "#fc9272")  # vanishing, healthy, exploding
 UPDATE_GUIDE = 1e-3  # Karpathy's rule of thumb for ||dW|| / ||W|| per step
-MAX_COLUMNS = 200  # heatmap steps
-HEATMAP_MIN_SPREAD = 2.5  # decades either side of the output layer's norm, at least
 
 
 def _latest(frame: pd.DataFrame) -> pd.DataFrame:
@@ -55,21 +54,8 @@ def _latest(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _marked(frame: pd.DataFrame, floor: float, tr: Tr, count: int) -> pd.DataFrame:
-    """step, layer, value, and for a log axis: `underflow` (exactly 0), `shown` (the value, or
-    `floor` for a 0), the layer's name and a note on zeros, for the tooltip."""
-    value = frame["value"].to_numpy()
-    underflow = value <= 0
-    return pd.DataFrame(
-        {
-            "step": frame["step"].to_numpy(),
-            "layer": frame["layer"].to_numpy(),
-            "value": value,
-            "underflow": underflow,
-            "shown": np.where(underflow, floor, value),
-            "layer_name": layer_names(tr, frame["layer"], count),
-            "note": np.where(underflow, tr("charts.underflow"), ""),
-        }
-    )
+    """A metric frame ready for a log axis (at_floor), with the layer's name for the tooltip."""
+    return at_floor(frame, floor, tr).assign(layer_name=layer_names(tr, frame["layer"], count))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,29 +88,11 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
     y = field("shown", QUANT, axis=log_axis(tr("charts.norm_axis"), lo, hi), scale=y_scale)
 
-    data = {"bars": grad}
-    parts, labels = [], []
+    data, parts, labels = {"bars": grad}, [], []
     if ref:
-        cuts = [lo, ref * VANISH_RATIO, ref * EXPLODE_RATIO, hi]
-        names = ["charts.band_vanishing", "charts.band_healthy", "charts.band_exploding"]
-        data["bands"] = [
-            {"band": tr(k), "y": a, "y2": b, "color": c}
-            for k, a, b, c in zip(names, cuts[:-1], cuts[1:], BAND_COLORS, strict=True)
-        ]
-        band = {
-            "color": {"field": "color", "scale": None, "type": NOMINAL},
-            "y": field("y", QUANT, scale=y_scale),
-            "y2": {"field": "y2"},
-        }
-        parts.append(view("bands", mark("rect", opacity=0.25), band))
-        text = mark("text", align="right", baseline="top", dx=-4, dy=3, fontStyle="italic")
-        label = {
-            "color": {"value": "#555"},
-            "text": field("band", NOMINAL),
-            "x": {"value": {"expr": "width"}},
-            "y": field("y2", QUANT, scale=y_scale),
-        }
-        labels.append(view("bands", text, label))
+        data["bands"], band, label = _bands(ref, lo, hi, tr, y_scale)
+        parts.append(band)
+        labels.append(label)
 
     tips = [
         tip("layer_name", NOMINAL, tr("charts.layer")),
@@ -148,6 +116,30 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     return chart(data, parts + labels, tr("charts.grad_norm_title"), subtitle)
 
 
+def _bands(ref: float, lo: float, hi: float, tr: Tr, y_scale: Spec) -> tuple[list, Spec, Spec]:
+    """(rows, the bands' view, their labels' view): vanishing / healthy / exploding, cut at
+    VANISH_RATIO and EXPLODE_RATIO times the output layer's norm `ref`."""
+    cuts = [lo, ref * VANISH_RATIO, ref * EXPLODE_RATIO, hi]
+    names = ["charts.band_vanishing", "charts.band_healthy", "charts.band_exploding"]
+    rows = [
+        {"band": tr(k), "y": a, "y2": b, "color": c}
+        for k, a, b, c in zip(names, cuts[:-1], cuts[1:], BAND_COLORS, strict=True)
+    ]
+    band = {
+        "color": {"field": "color", "scale": None, "type": NOMINAL},
+        "y": field("y", QUANT, scale=y_scale),
+        "y2": {"field": "y2"},
+    }
+    text = mark("text", align="right", baseline="top", dx=-4, dy=3, fontStyle="italic")
+    label = {
+        "color": {"value": "#555"},
+        "text": field("band", NOMINAL),
+        "x": {"value": {"expr": "width"}},
+        "y": field("y2", QUANT, scale=y_scale),
+    }
+    return rows, view("bands", mark("rect", opacity=0.25), band), view("bands", text, label)
+
+
 def _norm_domain(grad: pd.DataFrame, signal: pd.DataFrame, count: int) -> tuple[float, float]:
     """Whole decades around every norm recorded so far and every recorded step's bands (a
     decade beyond them, so every band shows).
@@ -161,90 +153,6 @@ def _norm_domain(grad: pd.DataFrame, signal: pd.DataFrame, count: int) -> tuple[
     out = out[out > 0]
     marks = [out.min() * VANISH_RATIO / 10, out.max() * EXPLODE_RATIO * 10] if len(out) else []
     return log_domain(np.concatenate([grad["value"], signal["value"]]), *marks)
-
-
-# ---------------------------------------------------------------------------------------------
-# b. layer x step heatmap of log10 gradient norm
-
-
-def _step_edges(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cell edges halfway between neighbouring shown steps, so thinned-out gaps stay honest."""
-    if len(steps) == 1:
-        return steps - 0.5, steps + 0.5
-    mid = (steps[1:] + steps[:-1]) / 2
-    lo = np.concatenate([[max(steps[0] - (mid[0] - steps[0]), 0.0)], mid])
-    hi = np.concatenate([mid, [steps[-1] + (steps[-1] - mid[-1])]])
-    return lo, hi
-
-
-def grad_heatmap_chart(history: pd.DataFrame, tr: Tr, max_columns: int = MAX_COLUMNS) -> Spec:
-    """Layer (rows, output on top) x step (columns) coloured by log10 ||dL/dW||. At most
-    `max_columns` recorded steps, fewer for deep networks so that cells <= MAX_ROWS. Colours
-    diverge around the output layer's typical norm: blue is smaller (vanishing side), red
-    larger. Zeros (float32 underflow) are dark grey cells. Empty history: placeholder chart."""
-    grad = metric(history, "grad_norm", layers=True) if len(history) else pd.DataFrame()
-    if grad.empty:
-        return placeholder(tr)
-    count = n_layers(history)
-    grad = thin(grad, max(2, min(max_columns, MAX_ROWS // count)))
-    step, layer = grad["step"].to_numpy(), grad["layer"].to_numpy()
-    value = grad["value"].to_numpy()
-    steps = np.unique(step)
-    lo, hi = _step_edges(steps.astype(np.float64))
-    pos = np.searchsorted(steps, step)
-    underflow = value <= 0
-    log10 = np.log10(np.where(underflow, 1.0, value))
-    finite = log10[~underflow]
-    log10[underflow] = (finite.min() - 1) if len(finite) else -45.0
-    out = log10[(layer == count) & ~underflow]
-    mid = float(np.median(out)) if len(out) else float(np.median(finite)) if len(finite) else 0.0
-    # symmetric around the output layer, and never narrower than the bands of grad_norm_chart
-    # (+-2 decades), so a healthy network looks pale instead of every small wobble glowing
-    spread = max(HEATMAP_MIN_SPREAD, float(np.abs(finite - mid).max()) if len(finite) else 0.0)
-    cells = pd.DataFrame(
-        {
-            "step": step,
-            "layer": layer,
-            "value": value,
-            "step_lo": lo[pos],
-            "step_hi": hi[pos],
-            "underflow": underflow,
-            "log10": log10,
-            "layer_name": layer_names(tr, layer, count),
-            "note": np.where(underflow, tr("charts.underflow"), ""),
-        }
-    )
-
-    base = {
-        "x": field("step_lo", QUANT, scale={"nice": False, "zero": False}, title=tr("charts.step")),
-        "x2": {"field": "step_hi"},
-        "y": field(
-            "layer",
-            ORDINAL,
-            axis=layer_axis(tr, count, labelOverlap=True),
-            scale={"domain": list(range(count, 0, -1))},
-            sort="descending",
-        ),
-        "tooltip": [
-            tip("layer_name", NOMINAL, tr("charts.layer")),
-            tip("step", QUANT, tr("charts.step")),
-            tip("value", QUANT, tr("charts.grad_norm"), ".3e"),
-            tip("note", NOMINAL, " "),
-        ],
-    }
-    # The colour scale's ends come as data, two rows drawn by an invisible mark: they move a
-    # little every burst, and written into the scale they would change the spec, which makes the
-    # browser rebuild the chart instead of swapping its data. The cells lie between them.
-    reach = [{"log10": mid - spread}, {"log10": mid + spread}]
-    scale = {"reverse": True, "scheme": "redblue", "zero": False}
-    color = field("log10", QUANT, scale=scale, title=tr("charts.log10_grad"))
-    layers = [
-        view("reach", mark("rect", opacity=0), {"color": color}),  # below the cells' tooltips
-        view("cells", mark("rect"), {**base, "color": color}, where="!datum.underflow"),
-        view("cells", mark("rect", color="#333"), base, where="datum.underflow"),
-    ]
-    title, subtitle = tr("charts.heatmap_title"), tr("charts.heatmap_subtitle")
-    return chart({"cells": cells, "reach": reach}, layers, title, subtitle)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,19 +1,17 @@
-"""Vega-Lite specs written as plain dicts: what the Playground's charts are made of.
+"""Vega-Lite specs written as plain dicts: what every screen's charts are made of.
 
     bars = view("bars", mark("bar"), {"x": field("layer", ORDINAL), "y": field("value", QUANT)})
     spec = chart({"bars": frame}, [bars, ...], title, subtitle)
-    st.vega_lite_chart(spec, width="stretch")
+    show(st, spec)                     # or show(column, spec), show(slot, spec)
 
-Altair builds the same dicts through deep copies and a JSON-schema validation on every call
-(~60 ms a chart, more than the chart's data takes to prepare); written out directly they cost
-microseconds. The specs are checked against the Vega-Lite schema in
-the tests (tests/app/test_charts.py), not at run time.
+Altair builds the same dicts through deep copies and a JSON-schema validation on every call;
+written out directly they cost next to nothing (benchmarks/bench_charts.py prints the ratio).
+The specs are checked against the Vega-Lite schema in the tests, not at run time.
 
 Data sits in named `datasets`, referenced by each layer that draws it: a DataFrame of just the
-columns drawn (or, for a few hand-made rows, a list of dicts). Streamlit sends every dataset to
-the browser as Arrow, so the rows are never written out as JSON on the way (for 3,600 surface
-cells that alone would cost more than the rest of the chart); `as_json` gives the pure JSON spec,
-for the tests and for anyone who wants it.
+columns drawn (or, for a few hand-made rows, a list of dicts). `with_arrow_data` turns each into
+an Arrow table, what Streamlit sends to the browser, so the rows are never written out as JSON on
+the way; `as_json` gives the pure JSON spec, for the tests and for anyone who wants it.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from ui.charts.base import HEIGHT, LAYER_SCHEME, Tr, decades, subtitle_lines
 
@@ -54,6 +53,30 @@ def as_json(spec: Spec) -> Spec:
     if not datasets:
         return spec
     return {**spec, "datasets": {name: records(data) for name, data in datasets.items()}}
+
+
+def with_arrow_data(spec: Spec | None) -> Spec | None:
+    """The spec with each named dataset as an Arrow table (one already Arrow is kept): made
+    once per chart, so a spec cached by a screen is redrawn without converting again."""
+    if spec is None or not spec.get("datasets"):
+        return spec
+    return {**spec, "datasets": {name: _arrow(data) for name, data in spec["datasets"].items()}}
+
+
+def _arrow(data: pd.DataFrame | list[dict] | pa.Table) -> pa.Table:
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pd.DataFrame):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    return pa.Table.from_pylist(data)
+
+
+def show(where: Any, spec: Spec | None, width: str = "stretch") -> Any:
+    """Draw `spec` in `where` (st, a column, a slot; nothing for None): the one way a chart
+    reaches the page. Returns the element, which a later call may replace in place."""
+    if spec is None:
+        return None
+    return where.vega_lite_chart(with_arrow_data(spec), width=width)
 
 
 def field(name: str, kind: str, **props: Any) -> Spec:

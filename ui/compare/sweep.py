@@ -11,7 +11,8 @@ from sim.analysis.sweep import depth_sweep
 from sim.nn.mlp import INITS
 from sim.presets import BASE
 from sim.slots import SLOTS
-from ui.charts.compare import sweep_chart
+from ui.charts import show
+from ui.charts.sweep import sweep_chart
 from ui.common.guard import engine_error
 from ui.common.i18n import t, translator
 from ui.common.wording import choice_label
@@ -101,7 +102,7 @@ def section() -> None:
         return
     tr = translator()
     frame = labelled(frame, tr)
-    st.altair_chart(sweep_chart(frame, "first_grad", tr), width="stretch")
+    show(st, sweep_chart(frame, "first_grad", tr))
     quantity = st.segmented_control(
         t("compare.sweep_against"),
         ("ratio", "signal_ratio"),
@@ -110,5 +111,5 @@ def section() -> None:
         default="ratio",
         format_func=lambda q: t(f"compare.sweep_q_{q}"),
     )
-    st.altair_chart(sweep_chart(frame, quantity or "ratio", tr), width="stretch")
+    show(st, sweep_chart(frame, quantity or "ratio", tr))
     st.caption(t("compare.sweep_note"))

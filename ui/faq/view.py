@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from lessons.claims import CLAIMS, SLOW, Evidence, supports
@@ -14,7 +12,8 @@ from lessons.faq import FIXED_EXAMPLE, Faq, article_code, fill, fixed_example_so
 from sim.analysis import compare
 from sim.presets import PRESETS
 from sim.slots import SLOTS
-from ui.charts.base import titled
+from ui.charts import show
+from ui.charts.faq import example_chart
 from ui.common.guard import guarded
 from ui.common.i18n import current_lang, t, translator
 
@@ -164,30 +163,6 @@ def note(faq: Faq, note_id: str) -> None:
 # The article's code, and the fixed version run live
 
 
-def example_chart(out: dict, tr) -> alt.Chart:
-    """Loss and gradient norm of the fixed example per step (pure)."""
-    n = len(out["loss"])
-    frame = pd.DataFrame(
-        {
-            "step": list(range(1, n + 1)) * 2,
-            "value": list(out["loss"]) + list(out["grad_norm"]),
-            "series": [tr("faq.example_loss")] * n + [tr("faq.example_grad")] * n,
-        }
-    )
-    chart = (
-        alt.Chart(frame)
-        .mark_line(strokeWidth=1.8)
-        .encode(
-            x=alt.X("step:Q", title=tr("charts.step")),
-            y=alt.Y("value:Q", title=None),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
-            tooltip=["series:N", "step:Q", alt.Tooltip("value:Q", format=".4f")],
-        )
-        .properties(height=220)
-    )
-    return titled(chart, tr("faq.example_title"))
-
-
 def code_example() -> None:
     with st.expander(t("faq.code_expander"), icon=":material/code:"):
         st.markdown(f"**{t('faq.code_original')}**")
@@ -196,7 +171,7 @@ def code_example() -> None:
         st.code(fixed_example_source(), language="python")
     ok, out = guarded(fixed_example, 0)
     if ok:
-        st.altair_chart(example_chart(out, translator()), width="stretch")
+        show(st, example_chart(out, translator()))
         st.caption(
             t(
                 "faq.example_result",

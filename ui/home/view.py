@@ -36,8 +36,7 @@ def picture() -> None:
     for col, name in zip(cols, PICTURE, strict=True):
         with col:
             st.markdown(f"**{t(f'home.picture_series_{name}')}**")
-            spec = charts.grad_norm_chart(first_step_history(name), tr)  # a Vega-Lite dict
-            st.vega_lite_chart(spec, width="stretch")
+            charts.show(st, charts.grad_norm_chart(first_step_history(name), tr))
     st.caption(t("home.picture_caption"))
 
 

@@ -6,14 +6,13 @@
 
 Each chart is drawn on its own: one that fails leaves a placeholder in its slot and the rest of
 the page renders. Charts are Vega-Lite specs written as dicts (ui.charts); their rows are
-turned into Arrow tables here, once, which is what Streamlit sends to the browser. A rerun that
+turned into Arrow tables once (charts.with_arrow_data), which is what Streamlit sends. A rerun that
 trained nothing (a click elsewhere, a language-free change) redraws every chart from that cached
 spec instead of rebuilding it.
 
 Each slot shows its last chart again from the start of a run, so the browser keeps the chart's
 Vega view through a burst: a new spec that differs only in its datasets is then swapped in
-without building the chart again, which is why the specs keep everything but their data still
-from burst to burst (tests/app/test_chart_stability.py).
+without building the chart again: the stability rule stated in ui.charts.
 """
 
 from __future__ import annotations
@@ -22,13 +21,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
 from sim.analysis import views
 from sim.train.simulation import Simulation
 from ui import charts
+from ui.charts import with_arrow_data
 from ui.common.i18n import current_lang, translator
 
 log = logging.getLogger("gradient_lab")
@@ -141,20 +139,6 @@ class Board:
 
 def _nothing() -> None:
     return None
-
-
-def with_arrow_data(spec: charts.Spec | None) -> dict | None:
-    """The spec with each named dataset as an Arrow table, what Streamlit sends to the browser:
-    made once per chart, so an idle rerun redraws from the cache without converting again."""
-    if spec is None or not spec.get("datasets"):
-        return spec
-    return {**spec, "datasets": {name: _arrow(data) for name, data in spec["datasets"].items()}}
-
-
-def _arrow(data: pd.DataFrame | list[dict]) -> pa.Table:
-    if isinstance(data, pd.DataFrame):
-        return pa.Table.from_pandas(data, preserve_index=False)
-    return pa.Table.from_pylist(data)
 
 
 def network_views(sim: Simulation, cache: dict) -> dict:
