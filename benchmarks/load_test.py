@@ -50,7 +50,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from benchmarks import load_virtual
-from benchmarks.measure import Sampler, browser_cpu, busy_cpu, percentile, tree_cpu, tree_rss
+from benchmarks.measure import (
+    Sampler,
+    browser_cpu,
+    busy_cpu,
+    fmt,
+    percentile,
+    tree_cpu,
+    tree_rss,
+)
 from tests.browser import helpers as HELPERS  # the browser suite's server and Chromium settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -416,10 +424,6 @@ def _server_tracebacks(log: Path) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _fmt(x: float | None, unit: str = "s") -> str:
-    return "-" if x is None else f"{x:.2f} {unit}"
-
-
 def report(rounds: list[RoundResult]) -> None:
     base = next((r for r in rounds if r.sessions == 1), None)
     print()
@@ -435,9 +439,9 @@ def report(rounds: list[RoundResult]) -> None:
         )
         print(
             f"{r.sessions:>3} {r.completed:>4}/{r.sessions * r.bursts_each:<4} "
-            f"{_fmt(r.p50_s):>9} {_fmt(r.p95_s):>9} {_fmt(r.max_s):>9} {ratio:>8} "
+            f"{fmt(r.p50_s):>9} {fmt(r.p95_s):>9} {fmt(r.max_s):>9} {ratio:>8} "
             f"{len(r.errors):>6} {r.queued_sessions:>6} {r.rss_start_mb:>7.0f} MB "
-            f"{r.rss_peak_mb:>6.0f} MB {_fmt(r.open_p50_s):>9}"
+            f"{r.rss_peak_mb:>6.0f} MB {fmt(r.open_p50_s):>9}"
         )
     for r in rounds:
         for e in r.errors[:10]:

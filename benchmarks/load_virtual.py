@@ -23,7 +23,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from benchmarks.measure import Sampler, busy_cpu, percentile, tree_cpu, tree_rss
+from benchmarks.measure import Sampler, busy_cpu, fmt, percentile, tree_cpu, tree_rss
 from benchmarks.virtual_learner import LearnerResult, VirtualPlan, learn
 from deploy import serve
 from tests.browser.helpers import free_port
@@ -152,10 +152,6 @@ def _summary(n, replicas, proxy, plan, results, rss_start, rss_peak, cpu, load_b
 # ---------------------------------------------------------------------------------------------
 
 
-def _s(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f} s"
-
-
 def report(rounds: list[VirtualRound]) -> None:
     print(
         f"\n{'N':>4} {'R':>2} {'via':>6} {'bursts':>9} {'p50':>8} {'p95':>8} {'max':>8} "
@@ -166,9 +162,9 @@ def report(rounds: list[VirtualRound]) -> None:
         per = f"{r.cpu_server_s / r.completed:.2f}" if r.completed else "-"
         print(
             f"{r.learners:>4} {r.replicas:>2} {'proxy' if r.proxy else 'direct':>6} "
-            f"{r.completed:>4}/{r.learners * r.bursts_each:<4} {_s(r.p50_s):>8} {_s(r.p95_s):>8} "
-            f"{_s(r.max_s):>8} {len(r.errors):>6} {r.queued:>6} {r.rss_peak_mb:>6.0f} MB "
-            f"{per:>11} {_s(r.open_p50_s):>9} {r.load_before[0]:>8.2f}/{r.load_after[0]:.2f}"
+            f"{r.completed:>4}/{r.learners * r.bursts_each:<4} {fmt(r.p50_s):>8} {fmt(r.p95_s):>8} "
+            f"{fmt(r.max_s):>8} {len(r.errors):>6} {r.queued:>6} {r.rss_peak_mb:>6.0f} MB "
+            f"{per:>11} {fmt(r.open_p50_s):>9} {r.load_before[0]:>8.2f}/{r.load_after[0]:.2f}"
         )
     for r in rounds:
         for e in r.errors[:10]:

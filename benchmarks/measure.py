@@ -93,3 +93,7 @@ def percentile(values: list[float], q: float) -> float | None:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def fmt(x: float | None, unit: str = "s") -> str:
+    return "-" if x is None else f"{x:.2f} {unit}"

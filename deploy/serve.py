@@ -45,7 +45,8 @@ def default_replicas() -> int:
 
 
 def replica_command(port: int, *extra: str) -> list[str]:
-    """`streamlit run` on loopback with the browser suite's flags (tests/browser/helpers.py)."""
+    """`streamlit run` on loopback: each replica, and the server of the browser tests and the
+    load test (tests/browser/helpers.py)."""
     return [
         sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
         "--server.headless", "true",

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
-import urllib.request
 from pathlib import Path
+
+# The server starts as deploy/serve.py starts each replica; one health check for both.
+from deploy.serve import healthy  # noqa: F401
+from deploy.serve import replica_command as serve_command  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "screenshots"
@@ -36,27 +38,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.read().decode().strip() == "ok"
-    except OSError:
-        return False
-
-
-def serve_command(port: int, *extra: str) -> list[str]:
-    """`streamlit run` on loopback, as the browser suite and the benchmarks start it."""
-    return [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-        *extra,
-    ]  # fmt: skip
 
 
 def ensure_screenshots() -> None:
