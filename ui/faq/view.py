@@ -7,7 +7,7 @@ import importlib.util
 
 import streamlit as st
 
-from lessons.claims import CLAIMS, SLOW, Evidence, supports
+from lessons.claims import CLAIMS, SLOW, ClaimEvidence, supports
 from lessons.faq import FIXED_EXAMPLE, Faq, article_code, fill, fixed_example_source
 from sim.analysis import compare
 from sim.presets import PRESETS
@@ -30,7 +30,7 @@ VERDICT_ICONS = {
 
 
 @st.cache_data(max_entries=16, ttl=6 * 3600, show_spinner=False)
-def evidence(experiment: str) -> Evidence:
+def evidence(experiment: str) -> ClaimEvidence:
     fn = CLAIMS[experiment]
     with SLOTS.hold():
         return fn(article_code()) if experiment == "i" else fn()
