@@ -51,14 +51,15 @@ def four_varied() -> None:
 
 def sweep_render() -> float:
     """Seconds for the sweep's networks and its two charts' specs (what the page draws)."""
-    from ui.charts.compare import sweep_chart
+    from ui.charts import with_arrow_data
+    from ui.charts.sweep import sweep_chart
     from ui.common.i18n import text
 
     start = time.perf_counter()
     frame = depth_sweep(SWEEP_ACTIVATIONS, SWEEP_DEPTHS, "kaiming_normal", 0, BASE, 0)
     frame = frame.assign(label=frame["activation"], when="at initialisation")
     for quantity in ("first_grad", "ratio"):
-        sweep_chart(frame, quantity, lambda key, **p: text("en", key, **p)).to_dict()
+        with_arrow_data(sweep_chart(frame, quantity, lambda key, **p: text("en", key, **p)))
     return time.perf_counter() - start
 
 
