@@ -95,6 +95,17 @@ def test_a_link_rebuilds_the_runs_and_a_bad_one_is_named():
     assert len(lab_of(bad).cfgs) == 2
 
 
+def test_a_link_naming_only_fields_still_compares_the_default_factor():
+    at = make_app(PAGE, query={"depth": "10"})  # no `runs`, no `r2_` key
+    no_exception(at)
+    first = DEFAULT.replace(depth=10)
+    assert lab_of(at).cfgs == vary(first, "activation", 2)
+    assert lab_of(at).cfgs[0] != lab_of(at).cfgs[1]
+    query = query_of(at)
+    assert query["runs"] == "2" and query["r2_activation"] == lab_of(at).cfgs[1].activation
+    assert not at.warning
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_link_to_runs_too_big_together_keeps_those_that_fit_and_says_why(lang):
     query = {"depth": "48", "width": "384", "batch_size": "32", "runs": "3", "lang": lang}

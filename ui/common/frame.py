@@ -15,9 +15,9 @@ from __future__ import annotations
 import streamlit as st
 
 from sim.slots import configure_threads
+from ui.common import urlstate
 from ui.common.i18n import LANG_KEY, LANGS, t, text
 from ui.common.notices import url_notice
-from ui.playground import state
 
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app_pages/home.py", "home.nav", ":material/home:"),
@@ -41,7 +41,7 @@ def _once_per_process() -> None:
 def setup() -> None:
     """Page config and language; call first in the entrypoint."""
     _once_per_process()
-    found = state.init_language()
+    found = urlstate.init_language()
     st.set_page_config(
         page_title=t("common.app_title"),
         page_icon=":material/monitoring:",
@@ -69,4 +69,4 @@ def sidebar() -> None:
             format_func=lambda lang: text(lang, f"common.lang_{lang}"),
             horizontal=True,
         )
-    state.write_language()
+    urlstate.write_language()

@@ -1,25 +1,37 @@
-"""The Compare screen's state: one CompareLab per session, and its runs <-> URL sync.
+"""The Compare screen's state: one CompareLab per session, and its runs <-> URL.
 
-The URL holds the first run in full and every other run as its differences (sim.analysis.compare's
-codec), so a link reproduces the comparison. A query is read when it differs from what this
-session last wrote (a link, or a page_link from the FAQ); the frame's `lang` and any other
-page's keys are left alone.
+The URL holds the first run in full and every other run as its differences: the RunConfig
+fields, `runs`, and `r2_`..`r4_` + a field, declared in the table below and combined by
+sim.analysis.compare's codec, so a link reproduces the comparison. A link that names no run of
+its own (no `runs`, no `r2_`.. key) compares what the screen compares by default: its fields,
+then the same with another activation.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import streamlit as st
+from typing import Any
 
 from sim.analysis import compare
-from sim.config import FIELDS, Problem, RunConfig
+from sim.config import Problem, RunConfig
 from sim.train.simulation import BurstResult
+from ui.common import session
+from ui.common.urlstate import Key, Sync, Table, config_keys, number
 from ui.common.wording import problems_text
 
 KEY = "compare_lab"
-_RUN_KEY = re.compile(r"^r[2-9]_")
+RUNS_PARAM = "runs"
+VARIED = "activation"  # the factor of the default comparison: a fresh screen, a fields-only link
+OTHER_RUNS = tuple(compare.run_prefix(i) for i in range(1, compare.MAX_RUNS))
+TABLE = Table(
+    (
+        *config_keys(),
+        Key(RUNS_PARAM, RUNS_PARAM, number(RUNS_PARAM, int, 1, compare.MAX_RUNS), str),
+        *(key for prefix in OTHER_RUNS for key in config_keys(prefix)),
+    )
+)
+URL = Sync(TABLE, "_compare_url")
 
 
 @dataclass(eq=False)
@@ -27,8 +39,13 @@ class CompareLab:
     cfgs: list[RunConfig] = field(default_factory=list)
     comparison: compare.Comparison | None = None
     results: list[BurstResult] | None = None
-    url_written: dict[str, str] | None = None
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), shown once
+
+    @classmethod
+    def of(cls, cfgs: list[RunConfig]) -> CompareLab:
+        lab = cls()
+        lab.load(cfgs)
+        return lab
 
     def load(self, cfgs: list[RunConfig]) -> None:
         """New runs: nothing trained yet (the Comparison is built lazily, see ensure)."""
@@ -49,35 +66,30 @@ class CompareLab:
 
 def get_compare(start: RunConfig) -> CompareLab:
     """The session's CompareLab; a new one starts from `start` and one variation of it."""
-    lab = st.session_state.get(KEY)
-    if not isinstance(lab, CompareLab):
-        lab = CompareLab()
-        lab.load(compare.vary(start, "activation", 2))
-        st.session_state[KEY] = lab
-    return lab
+    return session.get(KEY, lambda: CompareLab.of(compare.vary(start, VARIED, 2)), CompareLab)
 
 
-def owned(key: str) -> bool:
-    """Query keys this screen writes."""
-    return key in FIELDS or key == "runs" or bool(_RUN_KEY.match(key))
+def runs_of(params: Mapping[str, Any]) -> tuple[list[RunConfig], list[Problem]]:
+    """The runs a query asks for; never raises. Run k's problems name `r{k}_<field>`."""
+    values, found = TABLE.read(params)
+    named = [i for i, p in enumerate(OTHER_RUNS, 2) if any(k.startswith(p) for k in params)]
+    asked = values.get(RUNS_PARAM)
+    values[RUNS_PARAM] = asked or max([2, *named])  # no good `runs`: as many as the keys name
+    cfgs, rejected = compare.from_query(values)
+    if asked is None and not named:  # a link with the first run's fields only
+        cfgs = compare.align(compare.vary(cfgs[0], VARIED, len(cfgs)))
+    return cfgs, found + rejected
 
 
 def read_url(lab: CompareLab) -> tuple[bool, list[Problem]]:
-    params = {k: v for k, v in st.query_params.to_dict().items() if owned(k)}
-    if not params or params == lab.url_written:
+    params = URL.incoming()
+    if params is None:
         return False, []
-    cfgs, found = compare.from_query(params)
+    cfgs, found = runs_of(params)
     if cfgs != lab.cfgs or lab.comparison is None:
         lab.load(cfgs)
-    lab.url_written = None
     return True, found
 
 
 def write_url(lab: CompareLab) -> None:
-    query = compare.to_query(lab.cfgs)
-    stale = [k for k in st.query_params.to_dict() if owned(k) and k not in query]
-    for key in stale:
-        del st.query_params[key]
-    if any(st.query_params.get(k) != v for k, v in query.items()):
-        st.query_params.update(query)
-    lab.url_written = query
+    URL.write(compare.to_query(lab.cfgs))

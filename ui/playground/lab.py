@@ -50,7 +50,6 @@ class Lab:
     burst: Burst | None = None
     last_result: BurstResult | None = None
     steps_per_s: float | None = None  # of the last burst long enough to time (>= 10 steps)
-    url_written: dict[str, str] | None = None  # the config query we last put in the URL
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), shown once
     cache: dict = field(default_factory=dict)  # what pages derive from the current network
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)

@@ -11,8 +11,9 @@
   reported and skipped, never raised. (Deleting the `lock=` flag itself does unlock: a teacher
   link focuses a room, it is not a security boundary.)
 
-The pin lives in the session (page switches drop plain query parameters) and is written back to
-the Playground's URL, so a reload keeps it. `parse_pin` and `Pin` are pure; `apply` is the
+The flags are declared in one table (ui.common.urlstate); the pin lives in the session (page
+switches drop plain query parameters) and is written back to the Playground's URL by the same
+sync every screen uses, so a reload keeps it. `parse_pin` and `Pin` are pure; `apply` is the
 Playground's one call. A session without flags gets `NO_PIN`, a pin that fixes nothing.
 """
 
@@ -24,19 +25,35 @@ from dataclasses import dataclass
 import streamlit as st
 
 from lessons.exercises.loading import EXERCISES
-from sim.codec import from_query, parse_value
+from sim.codec import from_mapping, parse_value
 from sim.config import DEFAULT, FIELDS, Problem, RunConfig, problems
 from sim.presets import PRESETS
+from ui.common import session
 from ui.common.i18n import t
+from ui.common.urlstate import Key, Sync, Table, choice, names
 from ui.common.wording import field_label, problems_text
 from ui.playground.controls import seed_widgets
 from ui.playground.lab import Lab
+from ui.playground.state import PRESET_PARAM  # read as a base; it leaves the URL once used
 
 EXERCISE_PARAM, START_PARAM, LOCK_PARAM, HIDE_PARAM = "exercise", "start", "lock", "hide"
-PRESET_PARAM = "preset"  # the Playground's own: read as a base, but it leaves the URL once used
-FLAGS = (EXERCISE_PARAM, START_PARAM, LOCK_PARAM, HIDE_PARAM)
 PIN_KEY = "workshop_pin"
-_READ_KEY = "_workshop_flags_read"  # the flags this session last took from a URL
+
+
+def _field_list(fields: frozenset[str]) -> str | None:
+    return ",".join(n for n in FIELDS if n in fields) or None  # sorted: one link per pin
+
+
+TABLE = Table(
+    (
+        Key(EXERCISE_PARAM, "exercise", choice(EXERCISE_PARAM, EXERCISES), str),
+        Key(START_PARAM, "start", choice(START_PARAM, PRESETS), str),
+        Key(LOCK_PARAM, "locked", names(LOCK_PARAM, FIELDS), _field_list, frozenset()),
+        Key(HIDE_PARAM, "hidden", names(HIDE_PARAM, FIELDS), _field_list, frozenset()),
+    )
+)
+FLAGS = tuple(TABLE.keys)
+URL = Sync(TABLE, "_workshop_flags")
 
 
 @dataclass(frozen=True)
@@ -64,30 +81,13 @@ class Pin:
         return cfg.replace(**{n: getattr(self.base, n) for n in changed}), changed
 
     def query(self) -> dict[str, str]:
-        """The flags as URL parameters (sorted field lists: one link per pin)."""
-        out = {}
-        if self.exercise:
-            out[EXERCISE_PARAM] = self.exercise
-        elif self.start:
-            out[START_PARAM] = self.start
-        if self.locked:
-            out[LOCK_PARAM] = ",".join(n for n in FIELDS if n in self.locked)
-        if self.hidden:
-            out[HIDE_PARAM] = ",".join(n for n in FIELDS if n in self.hidden)
-        return out
+        """The flags as URL parameters: an exercise, else a start preset; the field lists."""
+        start = None if self.exercise else self.start
+        flags = {"exercise": self.exercise or None, "start": start or None}
+        return TABLE.query(flags | {"locked": self.locked, "hidden": self.hidden})
 
 
 NO_PIN = Pin()
-
-
-def _names(raw: str, param: str, found: list[Problem]) -> frozenset[str]:
-    names = set()
-    for name in (n.strip().lower() for n in str(raw)[:400].split(",")):
-        if name in FIELDS:
-            names.add(name)
-        elif name:
-            found.append(Problem(param, "choice", {"value": name[:40], "choices": ()}))
-    return frozenset(names)
 
 
 def parse_pin(params: Mapping[str, str]) -> tuple[Pin | None, RunConfig, list[Problem], list[str]]:
@@ -95,27 +95,19 @@ def parse_pin(params: Mapping[str, str]) -> tuple[Pin | None, RunConfig, list[Pr
     fixed fields whose URL value was ignored). Never raises."""
     if not any(k in params for k in FLAGS):
         return None, DEFAULT, [], []
-    found: list[Problem] = []
-    exercise = params.get(EXERCISE_PARAM)
-    base, preset = DEFAULT, None
-    if exercise is not None and exercise in EXERCISES:
+    flags, found = TABLE.read(params)
+    exercise, preset = flags.get("exercise"), None
+    if exercise is not None:  # the exercise is the base: a start preset beside it is not read
         base = EXERCISES[exercise].start_config
-    elif exercise is not None:
-        found.append(
-            Problem(EXERCISE_PARAM, "choice", {"value": str(exercise)[:40], "choices": ()})
-        )
-        exercise = None
-    start = params.get(START_PARAM, params.get(PRESET_PARAM))
-    if exercise is None and start in PRESETS:
-        preset = start
-        base = PRESETS[preset].cfg
-    elif exercise is None and params.get(START_PARAM) is not None:
-        found.append(Problem(START_PARAM, "choice", {"value": str(start)[:40], "choices": ()}))
-    locked = _names(params.get(LOCK_PARAM, ""), LOCK_PARAM, found)
-    hidden = _names(params.get(HIDE_PARAM, ""), HIDE_PARAM, found)
-    pin = Pin(exercise, locked - hidden, hidden, base, preset)
+        found = [p for p in found if p.field != START_PARAM]
+    else:
+        preset = flags.get("start") if START_PARAM in params else params.get(PRESET_PARAM)
+        preset = preset if preset in PRESETS else None
+        base = PRESETS[preset].cfg if preset else DEFAULT
+    hidden = frozenset(flags.get("hidden", ()))
+    pin = Pin(exercise, frozenset(flags.get("locked", ())) - hidden, hidden, base, preset)
     free = {k: v for k, v in params.items() if k in FIELDS and k not in pin.fixed}
-    cfg, rejected = from_query(free, base)
+    cfg, rejected = from_mapping(free, base)
     cfg, _ = pin.enforce(cfg)  # a budget fallback may not touch a fixed field either
     ignored = [k for k in FIELDS if k in pin.fixed and k in params and _differs(k, params[k], base)]
     return pin, cfg, found + rejected, ignored
@@ -131,32 +123,25 @@ def _differs(name: str, raw: str, base: RunConfig) -> bool:
 
 
 def current() -> Pin:
-    pin = st.session_state.get(PIN_KEY)
-    return pin if isinstance(pin, Pin) else NO_PIN
+    return session.get(PIN_KEY, lambda: NO_PIN, Pin)
 
 
 def set_pin(pin: Pin) -> None:
     """Make `pin` the session's (the Workshop's Open button; a link read below)."""
     st.session_state[PIN_KEY] = pin
-    st.session_state[_READ_KEY] = pin.query()
+    URL.remember(pin.query())
 
 
 def clear() -> None:
     st.session_state[PIN_KEY] = NO_PIN
-    st.session_state[_READ_KEY] = {}
-    for name in FLAGS:
-        if name in st.query_params:
-            del st.query_params[name]
+    URL.write({})
 
 
 def apply(lab: Lab, prefix: str) -> Pin:
     """The Playground's call, after its own URL read: take a new teacher link, keep the fixed
     fields at their pinned values whatever else changed them, and keep the flags in the URL."""
-    params = st.query_params.to_dict()
-    flags = {k: params[k] for k in FLAGS if k in params}
-    new = bool(flags) and flags != st.session_state.get(_READ_KEY)
-    if new:
-        pin, cfg, found, ignored = parse_pin(params)
+    if URL.incoming() is not None:
+        pin, cfg, found, ignored = parse_pin(st.query_params.to_dict())
         set_pin(pin)
         lab.load(cfg)
         seed_widgets(lab.cfg, prefix)
@@ -172,14 +157,9 @@ def apply(lab: Lab, prefix: str) -> Pin:
         lab.load(cfg)
         seed_widgets(lab.cfg, prefix)
         lab.notices.append(("info", t("workshop.pin_kept", fields=_labels(changed))))
-    wanted = pin.query()
-    for key in FLAGS:  # exactly the pin's flags, normalised, so the next run sees nothing new
-        if key in wanted and st.query_params.get(key) != wanted[key]:
-            st.query_params[key] = wanted[key]
-        elif key not in wanted and key in st.query_params:
-            del st.query_params[key]
+    URL.write(pin.query())  # exactly the pin's flags, normalised: the next run sees nothing new
     return pin
 
 
-def _labels(names) -> str:
-    return ", ".join(field_label(n) for n in names)
+def _labels(fields) -> str:
+    return ", ".join(field_label(n) for n in fields)
