@@ -95,7 +95,7 @@ def chart_draws(n: int) -> tuple[int, list[float]]:
     sim = Simulation(DEFAULT)
     sim.burst(BURST)
     history, tr = sim.history, translator()
-    grid = object.__new__(board.Board)  # no Streamlit page: no slots, only the builders
+    grid = object.__new__(board.Board)  # no Streamlit page: no cells, only the builders
     grid.cache = {}
     builders = board.Board._history_charts(sim, history, tr)
     builders.update(grid._network_charts(sim, tr))

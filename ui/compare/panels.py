@@ -140,7 +140,7 @@ def train_bar(lab: CompareLab) -> int:
         st.session_state[BURST_KEY] = max([n for n in sizes if n <= DEFAULT_BURST] or sizes[:1])
     size_col, train_col, reset_col, _ = st.columns([1.2, 2.2, 1, 2], vertical_alignment="bottom")
     size = size_col.selectbox(t("compare.burst_size"), sizes, key=BURST_KEY)
-    train = train_col.button(
+    clicked = train_col.button(
         t("compare.train", n=size, runs=len(lab.cfgs)),
         key="cmp_train",
         type="primary",
@@ -153,7 +153,7 @@ def train_bar(lab: CompareLab) -> int:
         args=(lab,),
         icon=":material/restart_alt:",
     )
-    return int(size) if train else 0
+    return int(size) if clicked else 0
 
 
 def train(lab: CompareLab, n: int, placeholder) -> list[BurstResult] | None:

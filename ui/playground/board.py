@@ -1,16 +1,17 @@
-"""The Playground's chart grid: placeholders laid out first, filled after (and during) a burst.
+"""The Playground's chart grid: cells laid out first, filled after (and during) a burst.
 
-    board = Board(lab.cache)     # lays out the grid of empty slots
-    run_burst(..., live=lambda: board.draw_live(sim))
+    board = Board(lab.cache)     # lays out the grid of cells
+    actions.train(..., live=lambda: board.draw_live(sim))
     board.draw(sim)              # every chart from the final history
 
-Each chart is drawn on its own: one that fails leaves a placeholder in its slot and the rest of
-the page renders. Charts are Vega-Lite specs written as dicts (ui.charts); their rows are
-turned into Arrow tables once (charts.with_arrow_data), which is what Streamlit sends. A rerun that
-trained nothing (a click elsewhere, a language-free change) redraws every chart from that cached
-spec instead of rebuilding it.
+Each chart is drawn in its own cell (a Streamlit element replaced in place): one that fails
+leaves a placeholder chart in its cell and the rest of the page renders. Charts are Vega-Lite
+specs written as dicts (ui.charts); their rows are turned into Arrow tables once
+(charts.with_arrow_data), which is what Streamlit sends. A rerun that trained nothing (a click
+elsewhere, a language-free change) redraws every chart from that cached spec instead of
+rebuilding it.
 
-Each slot shows its last chart again from the start of a run, so the browser keeps the chart's
+Each cell shows its last chart again from the start of a run, so the browser keeps the chart's
 Vega view through a burst: a new spec that differs only in its datasets is then swapped in
 without building the chart again: the stability rule stated in ui.charts.
 """
@@ -31,7 +32,7 @@ from ui.common.i18n import current_lang, translator
 
 log = logging.getLogger("gradient_lab")
 
-# Rows of the grid, two charts a row, by slot name.
+# Rows of the grid, two charts a row, by cell name.
 LAYOUT: tuple[tuple[str, str], ...] = (
     ("grad_norm", "heatmap"),
     ("loss", "accuracy"),
@@ -48,19 +49,19 @@ Builder = Callable[[], charts.Spec | None]
 class Board:
     def __init__(self, cache: dict | None = None) -> None:
         self.cache = cache if cache is not None else {}
-        self.slots: dict[str, Any] = {}
-        self.shown: dict[str, dict] = {}  # the spec each slot shows now
+        self.cells: dict[str, Any] = {}
+        self.shown: dict[str, dict] = {}  # the spec each cell shows now
         drawn = self.cache.get("specs", {})
         for row in LAYOUT:
             for name, column in zip(row, st.columns(len(row)), strict=True):
                 # The chart of the last run, again at once: the browser keeps its view, and a
                 # next spec that differs only in its datasets swaps the data in place instead of
-                # building the chart anew. The chart itself is the slot (any element can be
+                # building the chart anew. The chart itself is the cell (any element can be
                 # replaced in place): an empty element first would throw the view away whenever
                 # the browser draws the page between the two, as it does when it is busy.
                 last = drawn.get(name, (None, None))[1]
                 if last is None:
-                    self.slots[name] = column.empty()
+                    self.cells[name] = column.empty()
                 else:
                     self._show(name, last, where=column)
 
@@ -80,15 +81,15 @@ class Board:
             if state is not None:
                 specs[name] = (state, spec)
         if spec is None:
-            self.slots[name].empty()
+            self.cells[name].empty()
             self.shown.pop(name, None)
         elif spec is not self.shown.get(name):  # else on screen already, nothing to send
             self._show(name, spec)
 
     def _show(self, name: str, spec: dict, where=None) -> None:
-        """Draw `spec` in the slot, or as a new element of `where` that becomes the slot."""
-        target = self.slots[name] if where is None else where
-        self.slots[name] = target.vega_lite_chart(spec, width="stretch")  # replaces in place
+        """Draw `spec` in the cell, or as a new element of `where` that becomes the cell."""
+        target = self.cells[name] if where is None else where
+        self.cells[name] = target.vega_lite_chart(spec, width="stretch")  # replaces in place
         self.shown[name] = spec
 
     def draw_live(self, sim: Simulation) -> None:
