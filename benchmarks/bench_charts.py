@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import random
 import statistics
-import time
 
 import altair as alt
 import streamlit as st
 
+from benchmarks.bench_compare import interleaved
 from sim.analysis.compare import Comparison, vary
 from sim.config import DEFAULT
 from ui.charts import show
@@ -81,16 +80,7 @@ def main() -> None:
         ),
         "dict": lambda: show(slot, loss_overlay(frame, LABELS, tr)),
     }
-    for job in jobs.values():  # warm-up: imports, first-call costs
-        job()
-    times: dict[str, list[float]] = {name: [] for name in jobs}
-    for _ in range(args.rounds):
-        order = list(jobs)
-        random.shuffle(order)
-        for name in order:
-            start = time.perf_counter()
-            jobs[name]()
-            times[name].append(time.perf_counter() - start)
+    times = interleaved(jobs, args.rounds)
     med = {name: statistics.median(ts) for name, ts in times.items()}
     print(f"one Compare loss overlay, {len(LABELS)} runs x {STEPS} steps, {args.rounds} rounds:")
     for name, seconds in med.items():

@@ -63,6 +63,22 @@ def sweep_render() -> float:
     return time.perf_counter() - start
 
 
+def interleaved(jobs: dict, rounds: int) -> dict[str, list[float]]:
+    """Seconds of each job per round, after one warm-up call each (imports, allocator, first-call
+    costs); the jobs run in a fresh order each round, so a noisy machine hits all alike."""
+    for job in jobs.values():
+        job()
+    times: dict[str, list[float]] = {name: [] for name in jobs}
+    for _ in range(rounds):
+        order = list(jobs)
+        random.shuffle(order)
+        for name in order:
+            start = time.perf_counter()
+            jobs[name]()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads")
@@ -72,17 +88,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {STEPS} steps per burst")
 
-    jobs = {"one": one, "four": four, "vary": four_varied}
-    for job in jobs.values():  # warm-up: imports, allocator, first-call costs
-        job()
-    times: dict[str, list[float]] = {name: [] for name in jobs}
-    for _ in range(args.rounds):
-        order = list(jobs)
-        random.shuffle(order)
-        for name in order:
-            start = time.perf_counter()
-            jobs[name]()
-            times[name].append(time.perf_counter() - start)
+    times = interleaved({"one": one, "four": four, "vary": four_varied}, args.rounds)
     med = {name: statistics.median(ts) for name, ts in times.items()}
     for name, seconds in med.items():
         print(f"  {name:5s} median {seconds:7.3f} s  (min {min(times[name]):.3f} s)")
