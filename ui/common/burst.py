@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -67,6 +67,19 @@ class BurstJob(Generic[R]):
     train: Callable[[int, Callable[[Reported], None]], R]
     text: Callable[[int], str]
     finish: Callable[[R | None], None] = _ignore
+
+
+def sizes_within(usual: Iterable[int], cap: int, current: object = None) -> list[int]:
+    """The burst sizes a screen offers: the usual ones plus the current choice (when it is a
+    size), those within the compute budget's `cap`, and at least the smallest usual one."""
+    usual = tuple(usual)
+    sizes = sorted({*usual, current} if isinstance(current, int) else set(usual))
+    return [n for n in sizes if n <= cap] or [min(usual)]
+
+
+def size_up_to(sizes: list[int], wanted: int) -> int:
+    """The largest size on offer not above `wanted`, else the smallest on offer."""
+    return max([n for n in sizes if n <= wanted] or sizes[:1])
 
 
 def yield_point() -> None:

@@ -13,7 +13,7 @@ from sim.analysis import compare
 from sim.config import RunConfig, max_burst_steps
 from sim.presets import PRESETS
 from sim.train.simulation import BurstResult
-from ui.common.burst import BurstJob, run_burst
+from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
 from ui.common.wording import field_label, value_text
@@ -135,9 +135,9 @@ def _reset(lab: CompareLab) -> None:
 def train_bar(lab: CompareLab) -> int:
     """Burst size, Train all, Reset; returns the steps to train in this run (0 for none)."""
     cap = min(max_burst_steps(c) for c in lab.cfgs)
-    sizes = [n for n in BURST_SIZES if n <= cap] or [min(BURST_SIZES)]
+    sizes = sizes_within(BURST_SIZES, cap)
     if st.session_state.get(BURST_KEY) not in sizes:
-        st.session_state[BURST_KEY] = max([n for n in sizes if n <= DEFAULT_BURST] or sizes[:1])
+        st.session_state[BURST_KEY] = size_up_to(sizes, DEFAULT_BURST)
     size_col, train_col, reset_col, _ = st.columns([1.2, 2.2, 1, 2], vertical_alignment="bottom")
     size = size_col.selectbox(t("compare.burst_size"), sizes, key=BURST_KEY)
     clicked = train_col.button(

@@ -15,7 +15,7 @@ import streamlit as st
 from sim.config import max_burst_steps
 from sim.presets import PRESETS
 from sim.train.simulation import BurstResult
-from ui.common.burst import BurstJob, run_burst
+from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
 from ui.playground.controls import seed_widgets
@@ -76,10 +76,8 @@ def preset_picker(lab: Lab, prefix: str) -> None:
 
 def burst_sizes(lab: Lab) -> list[int]:
     """The sizes on offer: the usual ones plus the current choice, within the compute budget."""
-    cap = max_burst_steps(lab.cfg)
     current = st.session_state.get(BURST_KEY, DEFAULT_BURST)
-    sizes = sorted({*BURST_SIZES, int(current)} if isinstance(current, int) else set(BURST_SIZES))
-    return [n for n in sizes if n <= cap] or [min(BURST_SIZES)]
+    return sizes_within(BURST_SIZES, max_burst_steps(lab.cfg), current)
 
 
 def _reset(lab: Lab) -> None:
@@ -94,7 +92,7 @@ def action_bar(lab: Lab) -> int:
     current = st.session_state.get(BURST_KEY)
     if current not in sizes:  # first draw, or over the budget of a heavier config
         wanted = current if isinstance(current, int) else DEFAULT_BURST
-        st.session_state[BURST_KEY] = max([n for n in sizes if n <= wanted] or sizes[:1])
+        st.session_state[BURST_KEY] = size_up_to(sizes, wanted)
     blocked = lab.sim is None or lab.sim.diverged
     step_col, size_col, train_col, cont_col, reset_col = st.columns(
         [1, 1.2, 1.2, 1, 1], vertical_alignment="bottom"
