@@ -21,17 +21,14 @@ import os
 import sys
 from collections.abc import Sequence
 
+# what another package's command line builds on (lessons/cli.py), and the tests
 from sim.cli.common import (
     FORMATS,
     Command,
     Parser,
-    ProgressBar,
     UsageError,
     add_config_arguments,
-    add_format_argument,
-    add_list_argument,
     config_from_args,
-    count,
     emit,
     json_safe,
     split_list,
@@ -49,15 +46,11 @@ __all__ = [
     "DEFAULT",
     "FORMATS",
     "Command",
-    "ProgressBar",
     "UsageError",
     "add_config_arguments",
-    "add_format_argument",
-    "add_list_argument",
     "build_parser",
     "commands",
     "config_from_args",
-    "count",
     "emit",
     "json_safe",
     "main",
