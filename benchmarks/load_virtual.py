@@ -53,7 +53,7 @@ class VirtualRound:
     wall_s: float  # the training phase: from the moment every learner has opened the page
     cpu_server_s: float  # the replicas, training phase
     cpu_proxy_s: float
-    cpu_driver_s: float  # this process: the virtual learners themselves
+    cpu_driver_s: float  # this process: the virtual learners and the memory sampler
     cpu_machine_s: float  # the whole machine, other people's work included
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float] = field(default_factory=os.getloadavg)
@@ -104,7 +104,7 @@ def run_virtual_round(
         pids, proxy_pid = [p.pid for p in stack.procs[:-1]], stack.procs[-1].pid
         time.sleep(1.0)  # let start-up settle before the first reading
         rss_start = tree_rss(pids)
-        sampler = Sampler(pids)
+        sampler = Sampler(pids, browsers=False)
         sampler.start()
 
         def cpu_now() -> dict[str, float]:
@@ -177,7 +177,7 @@ def report(rounds: list[VirtualRound]) -> None:
         print(
             f"  N={r.learners} R={r.replicas}: wall {r.wall_s:.0f} s ({r.wall_s * cores:.0f} "
             f"CPU-s available), replicas {r.cpu_server_s:.1f}, proxy {r.cpu_proxy_s:.1f}, "
-            f"virtual learners {r.cpu_driver_s:.1f}, others {others:.1f}; RSS at start "
+            f"driver (learners, sampler) {r.cpu_driver_s:.1f}, others {others:.1f}; RSS at start "
             f"{r.rss_start_mb:.0f} MB; learners per replica {spread}"
         )
     for r in rounds:

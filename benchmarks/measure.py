@@ -60,12 +60,12 @@ def browser_cpu(server_pids: list[int]) -> float:
 
 
 class Sampler(threading.Thread):
-    """Samples the servers' resident memory (peak and last) and the browser's CPU time (whose
-    processes exit with the round) until stopped."""
+    """Samples the servers' resident memory (peak and last) and, with `browsers`, the browser's
+    CPU time (whose processes exit with the round) until stopped."""
 
-    def __init__(self, server_pids: list[int], every_s: float = 0.2):
+    def __init__(self, server_pids: list[int], every_s: float = 0.2, browsers: bool = True):
         super().__init__(daemon=True)
-        self.pids, self.every_s = server_pids, every_s
+        self.pids, self.every_s, self.browsers = server_pids, every_s, browsers
         self.peak = self.last = tree_rss(server_pids)
         self.browser = 0.0
         self._stop_event = threading.Event()
@@ -76,7 +76,7 @@ class Sampler(threading.Thread):
             self.last = tree_rss(self.pids)
             self.peak = max(self.peak, self.last)
             ticks += 1
-            if ticks % 3 == 0:
+            if self.browsers and ticks % 3 == 0:
                 self.browser = max(self.browser, browser_cpu(self.pids))
 
     def stop(self) -> None:
