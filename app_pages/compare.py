@@ -28,7 +28,7 @@ with st.container(border=True):
     panels.run_picker(lab, state.get_lab().cfg)
 tr = translator()
 labels = panels.run_labels(lab.cfgs, tr)
-steps = panels.train_bar(lab)
+steps = panels.train_bar_ui(lab)
 progress = st.empty()
 if steps:
     panels.train(lab, steps, progress)

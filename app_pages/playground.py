@@ -39,7 +39,7 @@ with lab.lock:
     url_notice(url_problems)
     panels.notices(lab, change)
     banner.banner(lab, teacher_pin, current_lang())
-    steps = actions.action_bar(lab)
+    steps = actions.action_bar_ui(lab)
     progress = st.empty()
     status, findings = st.container(), st.container()
     board = Board(lab.cache)

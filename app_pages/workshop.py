@@ -19,7 +19,7 @@ banner.pin_notice(teacher_pin)
 
 left, right = st.columns([1, 2], gap="large")
 with left:
-    ex = panels.picker(progress, teacher_pin, lang)
+    ex = panels.picker_ui(progress, teacher_pin, lang)
 with right, st.container(border=True):
     panels.card(ex, lang)
     panels.open_button(ex, lab, teacher_pin)
@@ -30,4 +30,4 @@ st.subheader(t("workshop.attempts"))
 panels.report(progress, lang)
 
 with st.expander(t("workshop.link_title"), icon=":material/link:"):
-    links.builder()
+    links.builder_ui()

@@ -132,7 +132,7 @@ def _reset(lab: CompareLab) -> None:
         lab.notices.append(("info", t("compare.reset_done")))
 
 
-def train_bar(lab: CompareLab) -> int:
+def train_bar_ui(lab: CompareLab) -> int:
     """Burst size, Train all, Reset; returns the steps to train in this run (0 for none)."""
     cap = min(max_burst_steps(c) for c in lab.cfgs)
     sizes = sizes_within(BURST_SIZES, cap)

@@ -49,7 +49,7 @@ def labelled(frame: pd.DataFrame, tr) -> pd.DataFrame:
     return frame.assign(label=label, when=when)
 
 
-def controls() -> tuple[tuple[str, ...], tuple[str, ...], int]:
+def controls_ui() -> tuple[tuple[str, ...], tuple[str, ...], int]:
     """The sweep's form; returns the request last submitted (the defaults at first)."""
     for key, value in DEFAULT.items():
         st.session_state.setdefault(key, value)
@@ -90,7 +90,7 @@ def controls() -> tuple[tuple[str, ...], tuple[str, ...], int]:
 def section() -> None:
     st.subheader(t("compare.sweep_title"))
     st.caption(t("compare.sweep_intro", depths=", ".join(map(str, DEPTHS))))
-    acts, inits, steps = controls()
+    acts, inits, steps = controls_ui()
     if not acts or not inits:
         st.info(t("compare.sweep_empty"))
         return

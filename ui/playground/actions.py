@@ -1,6 +1,6 @@
 """What the user asks the Playground to do: pick a preset, Step, Train N, Continue, Reset.
 
-`action_bar` draws the buttons and returns how many steps to train in this run (0 for none);
+`action_bar_ui` draws the buttons and returns how many steps to train in this run (0 for none);
 `train` runs them through the one burst runner (ui.common.burst). Preset and Reset act in
 callbacks, before the script draws anything, so the widgets already show the new config when
 they are drawn.
@@ -87,7 +87,7 @@ def _reset(lab: Lab) -> None:
         lab.notices.append(("info", t("playground.reset_done")))
 
 
-def action_bar(lab: Lab) -> int:
+def action_bar_ui(lab: Lab) -> int:
     sizes = burst_sizes(lab)
     current = st.session_state.get(BURST_KEY)
     if current not in sizes:  # first draw, or over the budget of a heavier config

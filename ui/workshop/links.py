@@ -58,7 +58,7 @@ def _suggest(ex_id: str) -> None:
         st.session_state[f"ws_hide_{name}"] = False
 
 
-def builder() -> str:
+def builder_ui() -> str:
     """Draw the builder; return the link it shows."""
     tr, lang_now = translator(), current_lang()
     st.caption(t("workshop.link_intro"))

@@ -29,7 +29,7 @@ LEVEL_ICONS = {1: "●○○", 2: "●●○", 3: "●●●"}
 # Choosing and reading an exercise
 
 
-def picker(progress: LearnerProgress, pin: Pin, lang: str) -> Exercise:
+def picker_ui(progress: LearnerProgress, pin: Pin, lang: str) -> Exercise:
     """A list of the exercises, passed ones ticked. A teacher's link fixes the choice."""
     ids = list(EXERCISES)
     if pin.teacher and pin.exercise:
