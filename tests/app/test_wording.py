@@ -79,6 +79,7 @@ def test_every_echoed_url_value_is_shortened_by_the_one_function():
     through sim.codec.shown: at most MAX_SHOWN characters, whoever rejected it."""
     from sim.analysis import compare
     from sim.codec import MAX_SHOWN, from_mapping, shown
+    from ui.common import urlstate
 
     long = "9" * 5000
     _, found = compare.from_query({"runs": long, "depth": long})
@@ -86,3 +87,4 @@ def test_every_echoed_url_value_is_shortened_by_the_one_function():
     echoed = [p.params["value"] for p in found + found_cfg]
     assert echoed and all(value == shown(long) for value in echoed)
     assert len(shown(long)) <= MAX_SHOWN and shown("relu") == "relu"
+    assert urlstate.shown is shown  # the screens' own keys (Explorer, pin, lang) echo alike
