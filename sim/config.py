@@ -77,6 +77,7 @@ INITS: tuple[str, ...] = (
     "default",  # PyTorch's nn.Linear: U(+-1/sqrt(fan_in)) for weights and biases
     "xavier_uniform",  # Glorot & Bengio 2010, eq. 16, times the activation's gain
     "xavier_normal",
+    "glorot_uniform",  # Glorot & Bengio 2010, eq. 16 as published: gain 1 whatever the activation
     "kaiming_uniform",  # He et al. 2015: Var[w] = gain^2 / fan_in
     "kaiming_normal",
     "orthogonal",  # Saxe et al. 2014, times the gain

@@ -130,6 +130,8 @@ def weight_variance(cfg: RunConfig, fan_in: int, fan_out: int) -> tuple[float, f
         return 1.0 / 3.0, 1.0 / (3.0 * fan_in)
     if scheme in ("xavier_uniform", "xavier_normal"):
         return gain2 * 2.0 * fan_in / (fan_in + fan_out), 0.0
+    if scheme == "glorot_uniform":  # the same draw at gain 1
+        return 2.0 * fan_in / (fan_in + fan_out), 0.0
     if scheme in ("kaiming_uniform", "kaiming_normal"):
         return gain2, 0.0
     if scheme == "orthogonal":  # rows (or columns) orthonormal: ||Wx|| ~ gain ||x|| on average
@@ -181,7 +183,8 @@ def backward_factor(cfg: RunConfig) -> float:
 
 
 def best_case_factor(activation: str) -> float:
-    """The most one layer's derivative can pass on: max f' (the weights not counted)."""
+    """The slope alone: max f', what one layer passes on at weight gain 1. Not a bound: larger
+    weights pass on more."""
     return properties(activation).peak_derivative
 
 
@@ -191,9 +194,9 @@ def through_depth(
     init: str = "default",
     base: RunConfig = BASE,
 ) -> pd.DataFrame:
-    """Predicted signal ratio (layer 1 / layer L) against depth, two ways: the best case
-    (max f')^(L-1) and the mean-field product. Columns activation, init, depth, best_case,
-    mean_field, factor."""
+    """Predicted signal ratio (layer 1 / layer L) against depth, two ways: the slope alone
+    (max f')^(L-1) and the mean-field product. Columns activation, init, depth, best_case (the
+    slope alone), mean_field, factor."""
     rows = []
     for name in activations:
         best = best_case_factor(name)

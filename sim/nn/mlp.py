@@ -180,7 +180,8 @@ def init_linear(layer: nn.Linear, scheme: str, gain: float, std: float, g: torch
         b.uniform_(-bound, bound, generator=g)
         return
     b.zero_()
-    if scheme == "xavier_uniform":
+    if scheme in ("xavier_uniform", "glorot_uniform"):
+        gain = 1.0 if scheme == "glorot_uniform" else gain  # the paper's own scale
         bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
         w.uniform_(-bound, bound, generator=g)
     elif scheme == "xavier_normal":
