@@ -89,9 +89,11 @@ def outcome_line(o: Outcome, lang: str) -> str:
     p = o.params
     if o.kind == "config":
         line = say(lang, "rule_config", problem=p["problem"])
-    elif o.kind == "constraint":
+    elif o.kind in ("constraint", "fair"):
         key = "rule_start" if p["op"] == "start" else "rule"
         params = {"field": p["field"], "op": SYMBOLS[p["op"]]}
+        if o.kind == "fair":
+            key, params["vary"] = "rule_fair", ", ".join(p["vary"])
         line = say(lang, key, want=_shown(p["expected"]), got=_shown(p["got"]), **params)
     else:
         params = {"code": o.code, "metric": p["metric"], "run": p["run"]}

@@ -1,20 +1,26 @@
 """Diagnosis: rules that turn the latest recorded step into findings, each a code plus the
-numbers behind it. Language-free: the app words them (locales/*.toml, `finding.*`).
+numbers behind it, and the remedies that fit the config (sim.remedies). Language-free: the app
+words them (locales/*.toml, `finding.*`).
 
-Vanishing and exploding are judged on the backward signal ||dL/dh|| between hidden layers 1 and
-depth, never on the first weight matrix alone: its 2-unit input makes even a balanced He network
-show a first/output weight-gradient ratio near 0.1 (see shared reference, "Measuring pitfalls").
+Every finding is judged on the backward signal ||dL/dh|| between hidden layers 1 and depth,
+never on the first weight matrix (its 2-unit input makes even a balanced He network look
+lopsided) nor relative to the output layer's weight gradient. Two kinds of blow-up are told
+apart: signal growth through depth ("exploding": a per-layer gain above one) and a divergence
+whose per-layer signal stays level ("step_diverged": the step is too large, not the depth).
+A network stuck at chance loss while nothing vanishes or explodes is "not_learning", not healthy.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from sim import remedies
 from sim.activations import ACTIVATIONS, Activation
 from sim.config import RunConfig
+from sim.data import DATASETS
 from sim.history import History
 from sim.train.result import BurstResult
 
@@ -24,9 +30,13 @@ EXPLODE_RATIO = 1e2
 SATURATION_SHARE = 0.4  # mean share of inputs in the flat region of a saturating activation
 DEAD_SHARE = 0.5  # share of units silent for the whole batch, in the worst layer
 UPDATE_LOW, UPDATE_HIGH = 1e-5, 1e-1  # around Karpathy's ~1e-3 rule of thumb
+CHANCE_SHARE = 0.9  # training loss at or above 90% of chance: nothing learnt yet
+NOT_LEARNING_STEPS = 100  # before this many steps every network is still near chance
+LOSS_WINDOW = 20  # steps averaged for the loss: one batch's loss is noisy
 
 CODES = (
     "diverged",
+    "step_diverged",
     "vanishing",
     "exploding",
     "saturation",
@@ -34,6 +44,7 @@ CODES = (
     "update_small",
     "update_large",
     "float32_underflow",
+    "not_learning",
     "healthy",
 )
 
@@ -44,33 +55,58 @@ class Finding:
     severity: str  # "error" | "warning" | "info" | "ok"
     layer: int | None = None  # history numbering, where one layer is to blame
     values: dict[str, float] = field(default_factory=dict)
+    advice: tuple[str, ...] = ()  # sim.remedies codes that fit the config, most direct first
+
+
+def chance_loss(cfg: RunConfig) -> float:
+    """The loss of a network that has learnt nothing: ln(classes) for balanced classes; for
+    regression the targets' variance, 1 (sim.data standardises them on the training set)."""
+    info = DATASETS[cfg.dataset]
+    return math.log(info.n_out) if info.task == "classification" else 1.0
 
 
 def diagnose(
     records: History, cfg: RunConfig, divergence: BurstResult | None = None
 ) -> list[Finding]:
     """Findings on a run's records (the latest recorded step) and how its last burst ended."""
-    out: list[Finding] = []
-    if divergence is not None:
-        d = divergence
-        out.append(
-            Finding(
-                "diverged",
-                "error",
-                d.diverged_layer,
-                {"step": d.diverged_step, "where": d.diverged_where},
-            )
-        )
     latest = records.latest_layers()
+    signal = _signal(latest, cfg.depth) if latest is not None else []
+    out = _diverged(divergence, signal)
     if latest is None:
         return out
-    depth = cfg.depth
-    out += _signal(latest, depth)
-    out += _units(latest, depth, ACTIVATIONS[cfg.activation])
+    out += [f for f in signal if f.code != "level"]
+    out += _units(latest, cfg.depth, ACTIVATIONS[cfg.activation])
     out += _updates(latest)
     if not any(f.severity in ("error", "warning") for f in out):
+        out += _not_learning(records, cfg)
+    if not any(f.severity in ("error", "warning") for f in out):
         out.append(Finding("healthy", "ok"))
-    return out
+    return [replace(f, advice=remedies.advice(f.code, cfg)) for f in out]
+
+
+def _diverged(d: BurstResult | None, signal: list[Finding]) -> list[Finding]:
+    """A divergence, told apart by the backward signal before it: level per layer means the
+    step was too large for the weights (step_diverged), not growth through depth."""
+    if d is None:
+        return []
+    values = {"step": d.diverged_step, "where": d.diverged_where}
+    level = [f for f in signal if f.code == "level"]
+    if level:
+        values |= {"factor": level[0].values["factor"], "ratio": level[0].values["ratio"]}
+        return [Finding("step_diverged", "error", d.diverged_layer, values)]
+    return [Finding("diverged", "error", d.diverged_layer, values)]
+
+
+def _not_learning(records: History, cfg: RunConfig) -> list[Finding]:
+    if not len(records.rec_steps) or records.step_steps[-1] < NOT_LEARNING_STEPS:
+        return []
+    loss = float(np.nanmean(records.step_values[-LOSS_WINDOW:, 0]))
+    chance = chance_loss(cfg)
+    if not (math.isfinite(loss) and loss >= CHANCE_SHARE * chance):
+        return []
+    values = {"loss": loss, "chance": chance, "steps": float(records.step_steps[-1])}
+    values["test_acc"] = float(records.rec_scalars[-1, 1])
+    return [Finding("not_learning", "warning", None, values)]
 
 
 def _signal(latest: dict[str, np.ndarray], depth: int) -> list[Finding]:
@@ -95,7 +131,7 @@ def _signal(latest: dict[str, np.ndarray], depth: int) -> list[Finding]:
         return [Finding("vanishing", severity, 1, values)]
     if ratio > EXPLODE_RATIO:
         return [Finding("exploding", "warning", 1, values)]
-    return []
+    return [Finding("level", "ok", None, values)]  # internal: within the bands
 
 
 def _units(latest: dict[str, np.ndarray], depth: int, activation: Activation) -> list[Finding]:

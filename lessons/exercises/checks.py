@@ -15,10 +15,12 @@ app and the CLI word it in the learner's language.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import time
-from dataclasses import asdict, dataclass, field
+import warnings
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -29,6 +31,7 @@ from sim.history import LAYER_METRICS
 from sim.train.simulation import Simulation
 
 CHECK_STATS_EVERY = 10**9  # record the first and last step of the run only
+FRESH_CACHE = 256  # fresh runs kept per process; each is a few hundred numbers
 _SIGNAL = LAYER_METRICS.index("signal_norm")
 
 
@@ -46,7 +49,8 @@ class CheckEvidence:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One judged line. kind "config", "constraint" or "goal"; `passed` is None for info rows."""
+    """One judged line. kind "config", "constraint", "fair" (a field the experiment must put back
+    to its starting value) or "goal"; `passed` is None for info rows."""
 
     kind: str
     code: str  # the criterion's code, or the constrained field's name
@@ -97,6 +101,10 @@ def _ratio(num: float, den: float) -> float:
     return num / den
 
 
+def _per_layer(ratio: float, depth: int) -> float:
+    return ratio ** (1.0 / (depth - 1)) if ratio > 0 else math.nan
+
+
 def measure(sim: Simulation, label: str = "yours", source: str = "fresh") -> CheckEvidence:
     """Read the numbers a goal may name from a simulation's history (no training here)."""
     rec = sim.records
@@ -118,8 +126,8 @@ def measure(sim: Simulation, label: str = "yours", source: str = "fresh") -> Che
             signal0, signal = first[_SIGNAL], layers["signal_norm"]
             n["signal_ratio"] = _ratio(float(signal[0]), float(signal[depth - 1]))
             n["first_signal_ratio"] = _ratio(float(signal0[0]), float(signal0[depth - 1]))
-            if n["signal_ratio"] > 0:
-                n["signal_factor"] = n["signal_ratio"] ** (1.0 / (depth - 1))
+            n["signal_factor"] = _per_layer(n["signal_ratio"], depth)
+            n["first_signal_factor"] = _per_layer(n["first_signal_ratio"], depth)
         if depth >= 3:
             grad = layers["grad_norm"]
             n["hidden_grad_ratio"] = _ratio(float(grad[1]), float(grad[depth - 1]))
@@ -133,10 +141,29 @@ def measure(sim: Simulation, label: str = "yours", source: str = "fresh") -> Che
     return CheckEvidence(label, sim.cfg, source, n, step, layer)
 
 
-def fresh_run(cfg: RunConfig, steps: int, label: str) -> CheckEvidence:
+@functools.lru_cache(maxsize=FRESH_CACHE)
+def _fresh(cfg: RunConfig, steps: int) -> CheckEvidence:
     sim = Simulation(cfg.replace(device="cpu"), stats_every=CHECK_STATS_EVERY)
     sim.burst(steps)
-    return measure(sim, label, "fresh")
+    return measure(sim, "", "fresh")
+
+
+def fresh_run(cfg: RunConfig, steps: int, label: str) -> CheckEvidence:
+    """A run of `cfg` on the CPU. Same config and seed give the same history there, so a run
+    already made in this process (a twin shared by two checks, a retry) is reused."""
+    return replace(_fresh(cfg.replace(device="cpu"), steps), label=label, cfg=cfg)
+
+
+def seeded_run(cfg: RunConfig, steps: int, label: str, seeds: tuple[int, ...]) -> CheckEvidence:
+    """A fresh run per seed, its numbers the mean over them (an answer that holds on average,
+    not on one lucky seed). No seeds: the config's own."""
+    if not seeds:
+        return fresh_run(cfg, steps, label)
+    each = [fresh_run(cfg.replace(seed=s), steps, label).numbers for s in seeds]
+    with warnings.catch_warnings():  # a metric that is NaN for every seed stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        numbers = {k: float(np.nanmean([n[k] for n in each])) for k in CHECK_METRICS}
+    return CheckEvidence(label, cfg, "fresh", numbers)
 
 
 def session_matches(sim: Simulation | None, cfg: RunConfig, steps: int) -> bool:
@@ -166,22 +193,26 @@ def _rules(ex: Exercise, cfg: RunConfig) -> list[Outcome]:
         params = {"field": c.field, "op": c.op, "expected": c.expected(start)}
         params["got"] = getattr(cfg, c.field)
         outcomes.append(Outcome("constraint", c.field, c.holds(cfg, start), params))
+    for name in ex.unfair_fields(cfg):  # a fair experiment changes only the factor studied
+        params = {"field": name, "op": "start", "expected": getattr(start, name)}
+        params |= {"got": getattr(cfg, name), "vary": ex.vary}
+        outcomes.append(Outcome("fair", name, False, params))
     return outcomes
 
 
 def _runs(ex: Exercise, cfg: RunConfig, sim: Simulation | None) -> dict[str, CheckEvidence]:
     """The learner's run (their own simulation where it matches) and the exercise's twins."""
     runs: dict[str, CheckEvidence] = {}
-    if ex.use_session and session_matches(sim, cfg, ex.steps):
+    if ex.use_session and not ex.seeds and session_matches(sim, cfg, ex.steps):
         runs["yours"] = measure(sim, "yours", "session")
     else:
-        runs["yours"] = fresh_run(cfg, ex.steps, "yours")
+        runs["yours"] = seeded_run(cfg, ex.steps, "yours", ex.seeds)
     for name, spec in ex.runs.items():
         twin = spec.apply(cfg)
         if problems(twin):  # e.g. depth - 1 == 0: there is nothing to compare with
             runs[name] = CheckEvidence(name, cfg, "none", dict.fromkeys(CHECK_METRICS, math.nan))
         else:
-            runs[name] = fresh_run(twin, ex.steps, name)
+            runs[name] = seeded_run(twin, ex.steps, name, ex.seeds)
     return runs
 
 

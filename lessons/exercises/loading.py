@@ -33,7 +33,9 @@ from sim.config import FIELDS
 from sim.presets import PRESETS
 
 EXERCISE_FILES = CONTENT / "exercises"
-NEVER_FIXED = ("device",)  # where the check runs is not part of the experiment
+# Lists of changes over the start that the tests run through the check: solutions and
+# alternatives must pass, near misses and shortcuts must fail.
+CHANGE_LISTS = ("solutions", "near_misses", "shortcuts", "alternatives")
 
 
 class ExerciseFileError(ValueError):
@@ -70,13 +72,15 @@ def _constraints(doc: dict, where: str) -> tuple[Constraint, ...]:
         elif op != "start":
             value = _typed(name, value, where)
         out.append(Constraint(name, op, value))
-    for name in doc.get("only_change", ()):
-        if name not in FIELDS:
-            raise ExerciseFileError(f"{where}: only_change names unknown field {name!r}")
-    if "only_change" in doc:
-        keep = set(doc["only_change"]) | set(NEVER_FIXED)
-        out += [Constraint(n, "start") for n in FIELDS if n not in keep]
     return tuple(out)
+
+
+def _vary(doc: dict, where: str) -> tuple[str, ...]:
+    vary = tuple(doc.get("vary", ()))
+    unknown = sorted(set(vary) - set(FIELDS))
+    if unknown:
+        raise ExerciseFileError(f"{where}: vary names unknown fields {unknown}")
+    return vary
 
 
 def _runs(doc: dict, where: str) -> dict[str, RunSpec]:
@@ -141,9 +145,10 @@ def load_file(path: Path) -> Exercise:
         constraints=_constraints(doc, where),
         goal=_goal(doc, runs, where),
         runs=runs,
-        solutions=tuple(_config_changes(s, where) for s in doc.get("solutions", [])),
-        near_misses=tuple(_config_changes(s, where) for s in doc.get("near_misses", [])),
         text={lang: _text(doc, lang, where) for lang in LANGS},
+        **{k: tuple(_config_changes(s, where) for s in doc.get(k, [])) for k in CHANGE_LISTS},
+        vary=_vary(doc, where),
+        seeds=tuple(int(s) for s in doc.get("seeds", ())),
     )
     ex.start_config.validated()
     return ex

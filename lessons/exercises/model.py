@@ -12,11 +12,12 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.config import RunConfig
+from sim.config import FIELDS, RunConfig
 from sim.presets import PRESETS
 
 TEXT_KEYS = ("title", "story", "goal", "constraints", "explanation")  # plus `hints`, a list
 CONSTRAINT_OPS = ("eq", "ne", "ge", "le", "in", "not_in", "start")
+NEVER_FIXED = ("device",)  # where the check runs is not part of the experiment
 CRITERION_OPS = ("le", "ge", "eq")
 
 # Every number a goal can name. A diverged run's grad_norm_max is infinite: it blew up.
@@ -29,6 +30,7 @@ CHECK_METRICS = (
     "signal_ratio",  # ||dL/dh|| at hidden layer 1 / at hidden layer depth, last recorded step
     "signal_factor",  # the same as a per-layer factor: ratio ** (1 / (depth - 1))
     "first_signal_ratio",  # signal_ratio at the first step (at initialisation)
+    "first_signal_factor",  # the same as a per-layer factor: growth through depth, not step size
     "hidden_grad_ratio",  # weight-gradient norm, layer 2 / layer depth (hidden-to-hidden)
     "grad_norm_max",  # largest total gradient norm of any step, before clipping
     "clipped_share",  # share of steps where clipping changed the gradient
@@ -114,6 +116,15 @@ class Exercise:
     solutions: tuple[dict[str, Any], ...]  # changes over the start that pass (tests use them)
     near_misses: tuple[dict[str, Any], ...]  # changes over the start that must still fail
     text: dict[str, Text]  # by language
+    # Tests run these too: ways to pass without learning the lesson (must fail), and every
+    # remedy the app itself recommends for this problem (must pass).
+    shortcuts: tuple[dict[str, Any], ...] = ()
+    alternatives: tuple[dict[str, Any], ...] = ()
+    # A fair experiment: when set, only these fields may differ from the start (NEVER_FIXED
+    # aside); any other changed field fails as "fair:<field>", naming the value to put back.
+    vary: tuple[str, ...] = ()
+    # Seeds every run is trained with; its numbers are the mean over them. Empty: the config's.
+    seeds: tuple[int, ...] = ()
 
     @property
     def start_config(self) -> RunConfig:
@@ -122,13 +133,22 @@ class Exercise:
     def solution_config(self, i: int = 0) -> RunConfig:
         return self.start_config.replace(**self.solutions[i])
 
+    def unfair_fields(self, cfg: RunConfig) -> tuple[str, ...]:
+        """Fields changed from the start outside `vary`: what makes the comparison unfair."""
+        if not self.vary:
+            return ()
+        start, free = self.start_config, set(self.vary) | set(NEVER_FIXED)
+        return tuple(n for n in FIELDS if n not in free and getattr(cfg, n) != getattr(start, n))
+
     @property
     def kept_fields(self) -> tuple[str, ...]:
         """Fields the rules hold at their starting value: safe for a teacher to lock."""
         start = self.start_config
-        kept = (
+        kept = [
             c.field for c in self.constraints if c.op in ("eq", "start") and c.holds(start, start)
-        )
+        ]
+        if self.vary:
+            kept += [n for n in FIELDS if n not in self.vary and n not in NEVER_FIXED]
         return tuple(dict.fromkeys(kept))
 
     @property

@@ -10,6 +10,8 @@ from ui.common.wording import finding_next, finding_text, sorted_findings
 
 VALUES = {
     "diverged": {"step": 212, "where": "backward"},
+    "step_diverged": {"step": 7, "where": "backward", "factor": 0.99, "ratio": 0.95},
+    "not_learning": {"loss": 0.693, "chance": 0.6931, "steps": 300.0, "test_acc": 0.535},
     "vanishing": {
         "ratio": 2e-10,
         "factor": 0.137,
@@ -35,6 +37,8 @@ VALUES = {
 }
 SHOWN = {  # a number each sentence must carry, as printed
     "diverged": "212",
+    "step_diverged": "0.99",
+    "not_learning": "0.693",
     "vanishing": "2.0e-10",
     "exploding": "1.1e+03",
     "saturation": "62%",
@@ -88,3 +92,29 @@ def test_every_echoed_url_value_is_shortened_by_the_one_function():
     assert echoed and all(value == shown(long) for value in echoed)
     assert len(shown(long)) <= MAX_SHOWN and shown("relu") == "relu"
     assert urlstate.shown is shown  # the screens' own keys (Explorer, pin, lang) echo alike
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_advice_is_worded_from_the_remedies_that_fit(lang):
+    from sim.remedies import REMEDIES
+
+    tr = translator(lang)
+    for code in REMEDIES:
+        assert f"finding.advice_{code}" not in tr(f"finding.advice_{code}")
+    words = finding_next(Finding("exploding", "warning", 1, {}, ("residual", "clip")), tr)
+    assert tr("finding.advice_residual") in words and tr("finding.advice_clip") in words
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_unfair_change_names_the_field_to_put_back(lang):
+    from lessons.exercises.checks import run_check
+    from lessons.exercises.loading import EXERCISES
+    from ui.workshop.check import outcome_text
+
+    tr = translator(lang)
+    ex = EXERCISES["dropout_no_fix"]
+    result = run_check(ex, ex.start_config.replace(dropout=0.3, lr=0.0001))
+    (o,) = result.failed
+    words = outcome_text(o, tr)
+    assert o.kind == "fair" and "0.0001" in words and "0.1" in words
+    assert tr("config.field_lr") in words and tr("config.field_dropout") in words

@@ -1,12 +1,10 @@
 """Gradient charts: norm per layer now, update ratio over time (the heatmap: ui.charts.heatmap).
 
-Bands (grad_norm_chart). Each layer's weight-gradient norm is judged against the output
-layer's, the layer next to the loss where nothing has vanished yet: below 1/100 of it is
-"vanishing", above 100x "exploding", the same factors the diagnosis uses (sim.diagnosis
-VANISH_RATIO, EXPLODE_RATIO). The diagnosis itself judges the backward signal between hidden
-layers, because layer 1 has only 2 inputs and sits near 0.1x the output even in a balanced
-network; 0.1x lies inside the healthy band, so the bands and the diagnosis agree there. Bars show
-magnitudes, not only ratios: flat but tiny gradients stay visible as such.
+Bands (grad_norm_chart). Cut where the diagnosis judges, on the same quantity: the backward
+signal ||dL/dh|| against the last hidden layer's (sim.diagnosis VANISH_RATIO, EXPLODE_RATIO).
+Not against the output layer's weight gradient, and not on layer 1's weight gradient, whose
+2-unit input makes even a balanced network look lopsided. Bars show magnitudes, not only ratios:
+flat but tiny gradients stay visible as such.
 """
 
 from __future__ import annotations
@@ -65,7 +63,8 @@ def _marked(frame: pd.DataFrame, floor: float, tr: Tr, count: int) -> pd.DataFra
 def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     """Bars: ||dL/dW|| per layer at the latest recorded step, log axis, input -> output.
     Dots and line: the backward signal ||dL/dh|| at each layer's output, same axis.
-    Background bands: vanishing / healthy / exploding, relative to the output layer (above).
+    Background bands: vanishing / healthy / exploding, relative to the last hidden layer's
+    backward signal (above).
     Exact zeros (float32 underflow) sit at the axis floor, marked and explained in the tooltip.
     Empty history: placeholder chart."""
     if not len(history):
@@ -78,8 +77,8 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     step, count = int(grad["step"].iloc[0]), n_layers(history)
     signal = _latest(signal_all)
     signal = signal[signal["step"] == step]
-    out = grad.loc[grad["layer"] == count, "value"]
-    ref = float(out.iloc[0]) if len(out) and out.iloc[0] > 0 else None
+    last = signal.loc[signal["layer"] == count - 1, "value"]  # the last hidden layer's
+    ref = float(last.iloc[0]) if len(last) and last.iloc[0] > 0 else None
     lo, hi = _norm_domain(grad_all, signal_all, count)
     grad, signal = _marked(grad, lo, tr, count), _marked(signal, lo, tr, count)
 
@@ -118,7 +117,7 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
 
 def _bands(ref: float, lo: float, hi: float, tr: Tr, y_scale: Spec) -> tuple[list, Spec, Spec]:
     """(rows, the bands' view, their labels' view): vanishing / healthy / exploding, cut at
-    VANISH_RATIO and EXPLODE_RATIO times the output layer's norm `ref`."""
+    VANISH_RATIO and EXPLODE_RATIO times the last hidden layer's backward signal `ref`."""
     cuts = [lo, ref * VANISH_RATIO, ref * EXPLODE_RATIO, hi]
     names = ["charts.band_vanishing", "charts.band_healthy", "charts.band_exploding"]
     rows = [
@@ -144,12 +143,12 @@ def _norm_domain(grad: pd.DataFrame, signal: pd.DataFrame, count: int) -> tuple[
     """Whole decades around every norm recorded so far and every recorded step's bands (a
     decade beyond them, so every band shows).
 
-    The whole history, not the latest step alone: the output layer's norm wanders by about a
+    The whole history, not the latest step alone: the reference signal wanders by about a
     decade from burst to burst, and an axis following it would change the spec, so the browser
     would rebuild the chart instead of swapping its data. This axis only widens, when a norm
     goes where none went before, and the bars move against a still frame.
     `grad`, `signal`: every recorded step's rows of grad_norm and signal_norm (metric())."""
-    out = grad.loc[grad["layer"] == count, "value"].to_numpy()
+    out = signal.loc[signal["layer"] == count - 1, "value"].to_numpy()
     out = out[out > 0]
     marks = [out.min() * VANISH_RATIO / 10, out.max() * EXPLODE_RATIO * 10] if len(out) else []
     return log_domain(np.concatenate([grad["value"], signal["value"]]), *marks)

@@ -68,7 +68,7 @@ def problems_text(found: Iterable[Problem], tr=t) -> str:
 
 def finding_params(f: Finding, depth: int, tr=t) -> dict:
     params: dict = {"layer": f.layer, "depth": depth, **f.values}
-    if f.code == "diverged":
+    if f.code in ("diverged", "step_diverged"):
         params["where_text"] = tr(f"finding.where_{f.values.get('where') or 'backward'}")
     return params
 
@@ -78,6 +78,10 @@ def finding_text(f: Finding, depth: int, tr=t) -> str:
 
 
 def finding_next(f: Finding, tr=t) -> str:
+    """The remedies that fit the config (the finding's advice), else the general next step."""
+    if f.advice:
+        items = tr("finding.advice_sep").join(tr(f"finding.advice_{code}") for code in f.advice)
+        return tr("finding.advice", items=items)
     key = f"finding.{f.code}_next"
     return tr(key) if has(key) else ""
 

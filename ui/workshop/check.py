@@ -23,6 +23,7 @@ from ui.common.guard import engine_error
 from ui.common.i18n import t
 from ui.common.wording import field_label, value_text
 from ui.playground.lab import Lab
+from ui.room import seat
 from ui.workshop.progress import LearnerProgress
 
 PROGRESS_KEY = "workshop_progress"
@@ -59,7 +60,7 @@ def outcome_text(o: Outcome, tr=t) -> str:
     p = o.params
     if o.kind == "config":
         return tr("workshop.rule_config", problem=p["problem"])
-    if o.kind == "constraint":
+    if o.kind in ("constraint", "fair"):
         name = p["field"]
         params = {
             "field": field_label(name, tr),
@@ -67,6 +68,9 @@ def outcome_text(o: Outcome, tr=t) -> str:
             "want": value_text(name, p["expected"], tr),
             "got": value_text(name, p["got"], tr),
         }
+        if o.kind == "fair":
+            vary = ", ".join(field_label(n, tr) for n in p["vary"])
+            return tr("workshop.rule_fair", vary=vary, **params)
         return tr("workshop.rule_start" if p["op"] == "start" else "workshop.rule", **params)
     run = tr(f"workshop.run_{p['run']}")
     if p["metric"] == "diverged" and o.passed is not None:  # a yes/no, not a number
@@ -95,6 +99,7 @@ def run(ex: Exercise, lab: Lab, placeholder=None) -> CheckResult | None:
         engine_error(exc, placeholder)
         return None
     get_progress().record(result)
+    seat.record(result)  # in a room: the check is recorded there too
     return result
 
 
