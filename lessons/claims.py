@@ -21,6 +21,7 @@ import torch
 
 from lessons.code_check import tf1_calls, undefined_names
 from lessons.experiments import (
+    SEEDS,
     at_init,
     derivative_at,
     first_update_ratio,
@@ -138,6 +139,9 @@ def claim_c() -> ClaimEvidence:
         "he_factor": he["factor"],
         "he_signal_ratio": he["signal_ratio"],
         "he_ratio": he["ratio"],
+        "he_signal_ratio_min": he["signal_ratio_min"],  # the average is level, one draw is not
+        "he_signal_ratio_max": he["signal_ratio_max"],
+        "seeds": float(len(SEEDS)),
     }
     default_ok, he_ok = default["signal_ratio"] >= VANISHED, level(he["factor"])
     implied = "holds" if default_ok and he_ok else ("partly" if he_ok else "wrong")
@@ -145,8 +149,8 @@ def claim_c() -> ClaimEvidence:
 
 
 def claim_d() -> ClaimEvidence:
-    """'BatchNorm makes gradients more stable.' It lifts sigmoid's vanishing signal, but a deep
-    plain (no residual) ReLU net with BN explodes at initialisation."""
+    """'BatchNorm makes gradients more stable.' It lifts sigmoid's vanishing signal into mild
+    growth, and a deep plain (no residual) ReLU net with BN explodes at initialisation."""
     plain = at_init("sigmoid", "default", 10)
     bn = at_init("sigmoid", "default", 10, BASE.replace(norm="batchnorm"))
     deep = PRESETS["relu_batchnorm_deep"].cfg
@@ -154,13 +158,15 @@ def claim_d() -> ClaimEvidence:
     numbers = {
         "sigmoid_signal_ratio": plain["signal_ratio"],
         "sigmoid_bn_signal_ratio": bn["signal_ratio"],
+        "sigmoid_bn_factor": bn["factor"],  # above one: BatchNorm overshoots into growth
         "deep_depth": float(deep.depth),
         "deep_bn_factor": deep_bn["factor"],
         "deep_bn_signal_ratio": deep_bn["signal_ratio"],
     }
     helps = bn["signal_ratio"] > 1e3 * plain["signal_ratio"] and bn["signal_ratio"] > VANISHED
     explodes = deep_bn["factor"] > LEVEL[1] * 0.9 and deep_bn["signal_ratio"] > 10
-    implied = ("partly" if explodes else "holds") if helps else "wrong"
+    overshoots = bn["factor"] > LEVEL[1]  # sigmoid's signal now grows instead of vanishing
+    implied = ("partly" if explodes or overshoots else "holds") if helps else "wrong"
     return ClaimEvidence("d", implied, numbers)
 
 
@@ -216,6 +222,7 @@ def claim_g() -> ClaimEvidence:
     chaotic = PRESETS["tanh_chaotic"].cfg
     tanh = at_init("tanh", chaotic.init, chaotic.depth, chaotic)
     sig = at_init("sigmoid", "default", 10)
+    xavier, glorot = (at_init("tanh", init, 10) for init in ("xavier_uniform", "glorot_uniform"))
     numbers = {
         "tanh_max_derivative": properties("tanh").peak_derivative,
         "tanh_std": chaotic.init_std,
@@ -225,6 +232,10 @@ def claim_g() -> ClaimEvidence:
         "tanh_theory": backward_factor(chaotic),
         "tanh_signal_ratio": tanh["signal_ratio"],
         "sigmoid_signal_ratio": sig["signal_ratio"],
+        "xavier_factor": xavier["factor"],  # PyTorch's tanh gain 5/3: chaotic
+        "xavier_signal_ratio": xavier["signal_ratio"],
+        "glorot_factor": glorot["factor"],  # gain 1: level
+        "glorot_signal_ratio": glorot["signal_ratio"],
     }
     explodes = tanh["signal_ratio"] > 10
     vanishes = sig["signal_ratio"] < VANISHED

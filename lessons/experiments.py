@@ -26,12 +26,14 @@ _SATURATION, _UPDATE = LAYER_METRICS.index("saturation"), LAYER_METRICS.index("u
 
 
 def at_init(activation: str, init: str, depth: int, base: RunConfig = BASE) -> dict[str, float]:
-    """Geometric mean over SEEDS of the sweep's ratios at initialisation."""
+    """Geometric mean over SEEDS of the sweep's ratios at initialisation, and each ratio's
+    smallest and largest value over the seeds (`factor_min`, `signal_ratio_max`, ...)."""
     frames = [depth_sweep([activation], [depth], init, 0, base, seed) for seed in SEEDS]
     out = {}
     for col in SWEEP_RATIOS:
         values = np.array([float(f[col].iloc[0]) for f in frames])
         out[col] = float(np.exp(np.mean(np.log(values))))
+        out[f"{col}_min"], out[f"{col}_max"] = float(values.min()), float(values.max())
     return out
 
 

@@ -33,7 +33,7 @@ class Section:
 class Faq:
     sections: tuple[Section, ...]
     claims: dict[str, dict[str, Any]]  # id -> verdict, experiment, presets, compare, sources
-    notes: dict[str, dict[str, Any]]  # id -> see, explorer, compare, sources
+    notes: dict[str, dict[str, Any]]  # id -> see, explorer, compare, sources, experiment
     sources: dict[str, dict[str, str]]  # key -> cite, where, url
     texts: dict[str, dict[str, Any]]  # lang -> {"sections"|"claims"|"notes": {id: {field: str}}}
 
@@ -92,6 +92,7 @@ def fill(template: str, numbers: dict[str, float], texts: dict[str, str] | None 
 def problems(faq: Faq | None = None) -> list[str]:
     """Everything inconsistent in the FAQ's data (the tests want this empty)."""
     from lessons.claims import CLAIMS, VERDICTS
+    from lessons.measures import NOTE_MEASURES
     from sim.presets import PRESETS
 
     faq = faq or load()
@@ -108,6 +109,9 @@ def problems(faq: Faq | None = None) -> list[str]:
             found.append(f"claim {cid}: verdict {meta.get('verdict')!r}")
         if meta.get("experiment") not in CLAIMS:
             found.append(f"claim {cid}: experiment {meta.get('experiment')!r}")
+    for nid, meta in faq.notes.items():
+        if "experiment" in meta and meta["experiment"] not in NOTE_MEASURES:
+            found.append(f"note {nid}: experiment {meta['experiment']!r}")
     for iid, meta in {**faq.claims, **faq.notes}.items():
         for preset in meta.get("presets", []) + meta.get("compare", []):
             if preset not in PRESETS:
@@ -128,7 +132,8 @@ def problems(faq: Faq | None = None) -> list[str]:
             ("notes", faq.notes, NOTE_FIELDS),
         ):
             for iid in ids:
-                for field in fields:
+                measured = ("measured",) if "experiment" in ids[iid] and kind == "notes" else ()
+                for field in fields + measured:
                     if not texts.get(kind, {}).get(iid, {}).get(field):
                         found.append(f"{lang}: {kind} {iid} lacks {field}")
     return found

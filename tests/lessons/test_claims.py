@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from lessons.claims import CLAIMS, VERDICTS, ClaimEvidence, supports
+from lessons import snapshot
+from lessons.claims import CLAIMS, LEVEL, SLOW, VERDICTS, ClaimEvidence, level, supports
 from lessons.code_check import tf1_calls, undefined_names
 
 FAQ = Path(__file__).resolve().parents[2] / "content" / "faq"
@@ -51,6 +52,56 @@ def test_every_number_the_faq_shows_is_measured(claim_id):
 
 def test_every_claim_function_has_a_faq_entry():
     assert set(CLAIMS) == {meta["experiment"] for meta in STRUCTURE["claims"].values()}
+
+
+def test_stored_slow_claims_are_what_the_engine_measures_now():
+    for key in SLOW:
+        stored, ev = snapshot.stored()[key], evidence(key)
+        assert stored.implied == ev.implied and stored.numbers.keys() == ev.numbers.keys()
+        for name, value in ev.numbers.items():
+            assert math.isclose(stored.numbers[name], value, rel_tol=1e-6), (key, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Corrected statements: the direction of each, recomputed, and quoted in both languages
+
+
+def quoted(claim_id: str, *names: str) -> None:
+    for lang, texts in TEXTS.items():
+        template = texts["claims"][claim_id]["measured"]
+        for name in names:
+            assert "{" + name + ":" in template, (lang, claim_id, name)
+
+
+def test_he_init_keeps_only_the_average_level():
+    ev = evidence("c").numbers
+    assert level(ev["he_factor"])
+    assert ev["he_signal_ratio_min"] < ev["he_signal_ratio"] < ev["he_signal_ratio_max"]
+    quoted("c", "he_signal_ratio_min", "he_signal_ratio_max")
+    for texts in TEXTS.values():
+        truth = texts["claims"]["c"]["truth"]
+        assert "Hanin" in truth and "Balduzzi" in truth and "He" in truth
+
+
+def test_batchnorm_makes_the_sigmoid_signal_grow():
+    ev = evidence("d").numbers
+    assert ev["sigmoid_bn_factor"] > LEVEL[1] and ev["sigmoid_bn_signal_ratio"] > 1
+    quoted("d", "sigmoid_bn_factor")
+
+
+def test_xavier_with_the_tanh_gain_is_chaotic_and_glorot_is_level():
+    ev = evidence("g").numbers
+    assert ev["xavier_factor"] > LEVEL[1] and level(ev["glorot_factor"])
+    quoted("g", "xavier_factor", "glorot_factor")
+    for texts in TEXTS.values():
+        assert "5/3" in texts["claims"]["g"]["truth"]
+
+
+def test_the_architectures_note_dates_the_first_analysis_and_gates():
+    for lang, texts in TEXTS.items():
+        body = texts["notes"]["architectures"]["body"]
+        assert "Hochreiter" in body and "1991" in body and "√d_k" in body, lang
+    assert "hochreiter1991" in STRUCTURE["notes"]["architectures"]["sources"]
 
 
 def test_supports_rejects_unknown_verdicts():
