@@ -10,7 +10,7 @@ with status 2; nothing raises at the user.
 
 Adding a subcommand: write a `Command` in its own module with the helpers of sim.cli.common
 (`add_config_arguments`, `config_from_args`, `add_format_argument`, `emit`, `UsageError`) and
-list it in COMMANDS. Another package's command line (`python -m lessons`) builds its own with
+list it in `commands()`. Another package's command line (`python -m lessons`) builds its own with
 `main(argv, its_commands, prog=...)`.
 """
 
@@ -38,11 +38,7 @@ from sim.cli.run import RUN
 from sim.cli.sweep import SWEEP
 from sim.config import DEFAULT
 
-COMMANDS = (RUN, SWEEP, PRESETS_COMMAND)  # in --help order
-PROG = "python -m sim"
-
 __all__ = [
-    "COMMANDS",
     "DEFAULT",
     "FORMATS",
     "Command",
@@ -60,10 +56,10 @@ __all__ = [
 
 def commands() -> list[Command]:
     """Every subcommand of `python -m sim`, in --help order."""
-    return list(COMMANDS)
+    return [RUN, SWEEP, PRESETS_COMMAND]
 
 
-def build_parser(cmds: Sequence[Command], prog: str = PROG) -> argparse.ArgumentParser:
+def build_parser(cmds: Sequence[Command], prog: str = "python -m sim") -> argparse.ArgumentParser:
     parser = Parser(prog=prog, description=__doc__.split("\n")[0], allow_abbrev=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in cmds:
@@ -74,7 +70,9 @@ def build_parser(cmds: Sequence[Command], prog: str = PROG) -> argparse.Argument
 
 
 def main(
-    argv: Sequence[str] | None = None, cmds: Sequence[Command] | None = None, prog: str = PROG
+    argv: Sequence[str] | None = None,
+    cmds: Sequence[Command] | None = None,
+    prog: str = "python -m sim",
 ) -> int:
     """Run one command; a mistake is one line on stderr and exit status 2, never a traceback."""
     parser = build_parser(commands() if cmds is None else cmds, prog)

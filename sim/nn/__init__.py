@@ -1,0 +1,1 @@
+"""Networks, each with one traced forward (MLP.trace)."""

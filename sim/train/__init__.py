@@ -1,0 +1,1 @@
+"""Training in bursts: simulation (the loop), recorder (what a step measures), optim."""
