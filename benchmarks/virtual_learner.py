@@ -7,9 +7,11 @@ what the learner would see: the widget id of every keyed widget, the first metri
 (the Playground's step counter), exception boxes and the queued notice. It draws nothing, so one
 process drives a hundred of them on a fraction of a core.
 
-What it does not do, unlike a browser: it never sends the values of widgets it did not touch
-(Streamlit keeps them from the previous run), renders no chart, and fetches no static files.
-Fragments that rerun on a timer (`auto_rerun`) are rerun on that timer, as the browser does.
+Like the browser, it keeps large elements by hash and lists them in each rerun, so the server
+sends a reference in place of an element the learner already has, and it reruns each timed
+fragment (`auto_rerun`) on its timer. Unlike a browser, it never sends the values of widgets it
+did not touch (Streamlit keeps them from the previous run), renders no chart, and fetches no
+static files.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ COMPLETE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_S
 WIDGET_ID = re.compile(r"^\$\$ID-[0-9a-f]+-(?P<key>.+)$")  # `key=` widgets: $$ID-<hash>-<key>
 QUEUED_TEXT = "The server is busy"  # common.queued (en), as the browser load test reads it
 PROXY_COOKIE = "gradlab_replica"  # deploy/serve.py's COOKIE
+CACHE_RUNS = 2  # runs an unused cached element is kept (the browser too keeps them a few runs)
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,32 @@ class Client:
     def __init__(self, ws, plan: VirtualPlan):
         self.ws, self.plan, self.page = ws, plan, Page(query_string=plan.query)
         self.changed = asyncio.Condition()
+        # Large elements by hash, as the browser keeps them: each rerun lists the hashes, and the
+        # server sends a reference instead of an element the learner already has.
+        self.cache: dict[str, tuple[int, bytes]] = {}
+
+    def _cached(self, ref_hash: str) -> ForwardMsg:
+        _, data = self.cache[ref_hash]
+        self.cache[ref_hash] = (self.page.completed_runs, data)
+        msg = ForwardMsg()
+        msg.ParseFromString(data)
+        return msg
+
+    def _cache_hashes(self) -> list[str]:
+        """The hashes to list in a rerun; elements unused for CACHE_RUNS runs are dropped."""
+        oldest = self.page.completed_runs - CACHE_RUNS
+        self.cache = {h: entry for h, entry in self.cache.items() if entry[0] >= oldest}
+        return list(self.cache)
 
     async def read(self) -> None:
         async for data in self.ws:
             msg = ForwardMsg()
             msg.ParseFromString(data)
+            if msg.WhichOneof("type") == "ref_hash":  # an element we said we had: apply ours
+                metadata, msg = msg.metadata, self._cached(msg.ref_hash)
+                msg.metadata.CopyFrom(metadata)
+            elif msg.metadata.cacheable:
+                self.cache[msg.hash] = (self.page.completed_runs, data)
             self.page.apply(msg)
             async with self.changed:
                 self.changed.notify_all()
@@ -143,6 +167,7 @@ class Client:
         state.page_script_hash = self.page.page_script_hash
         state.context_info.locale = "en-US"
         state.context_info.timezone = "UTC"
+        state.cached_message_hashes.extend(self._cache_hashes())
         if fragment_id:
             state.fragment_id, state.is_auto_rerun = fragment_id, True
         if trigger is not None:
