@@ -8,7 +8,8 @@ from ui.common.notices import url_notice
 from ui.playground import actions, panels, state
 from ui.playground.board import Board
 from ui.playground.controls import config_controls
-from ui.workshop import banner, pin
+from ui.room import learner, seat
+from ui.workshop import banner, check, pin
 
 PREFIX = "pg_"
 ICON_DIAGNOSIS = ":material/stethoscope:"
@@ -38,6 +39,8 @@ with lab.lock:
     st.caption(t("playground.intro"))
     url_notice(url_problems)
     panels.notices(lab, change)
+    learner.seat_ui(check.get_progress())  # a room link opened on the Playground seats here
+    seat.visit(teacher_pin.exercise)
     banner.banner(lab, teacher_pin, current_lang())
     steps = actions.action_bar_ui(lab)
     progress = st.empty()

@@ -26,6 +26,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("app_pages/explorer.py", "explorer.nav", ":material/function:"),
     ("app_pages/faq.py", "faq.nav", ":material/quiz:"),
     ("app_pages/workshop.py", "workshop.nav", ":material/school:"),
+    ("app_pages/room.py", "room.nav", ":material/groups:"),
 )
 
 _threads_set = False

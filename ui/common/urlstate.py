@@ -130,6 +130,19 @@ def names(name: str, allowed: Collection[str], most: int | None = None) -> Parse
     return parse
 
 
+def cleaned(name: str, clean: Callable[[str], str | None]) -> Parse:
+    """Free text (a room code, a token, a nickname) as `clean` makes it safe; what `clean`
+    rejects (None or "") is a problem."""
+
+    def parse(raw: str) -> tuple[Any, list[Problem]]:
+        value = clean(raw[:NAMES_READ])
+        if value:
+            return value, []
+        return KEEP, [Problem(name, "choice", {"value": shown(raw), "choices": ()})]
+
+    return parse
+
+
 def config_keys(prefix: str = "") -> tuple[Key, ...]:
     """Every RunConfig field as a key, read and written by sim.codec (the one codec for
     RunConfig). `prefix` names another run's keys on Compare (`r2_depth`)."""

@@ -23,6 +23,7 @@ from ui.common.guard import engine_error
 from ui.common.i18n import t
 from ui.common.wording import field_label, value_text
 from ui.playground.lab import Lab
+from ui.room import seat
 from ui.workshop.progress import LearnerProgress
 
 PROGRESS_KEY = "workshop_progress"
@@ -98,6 +99,7 @@ def run(ex: Exercise, lab: Lab, placeholder=None) -> CheckResult | None:
         engine_error(exc, placeholder)
         return None
     get_progress().record(result)
+    seat.record(result)  # in a room: the check is recorded there too
     return result
 
 

@@ -31,21 +31,30 @@ def build_link(
     locked: Collection[str] = (),
     hidden: Collection[str] = (),
     lang: str | None = None,
+    room: str | None = None,
 ) -> str:
-    """The Playground's URL on the server of `base_url` (any page of the app) with the flags."""
+    """The Playground's URL on the server of `base_url` (any page of the app) with the flags;
+    `room`: a room code, so that the link also seats the learner in that room."""
     hide = frozenset(hidden)
     start = None if exercise else (start or None)
     query = Pin(exercise or None, frozenset(locked) - hide, hide, start=start).query()
     if lang:
         query["lang"] = lang
+    if room:
+        query["room"] = room
+    return page_url(base_url, PLAYGROUND_PATH, query)
+
+
+def page_url(base_url: str, path: str, query: dict[str, str]) -> str:
+    """The URL of the app's page `path` on the server of `base_url`, with `query`."""
     parts = urlsplit(base_url or FALLBACK_BASE)
     root = parts.path.rsplit("/", 1)[0] if parts.path else ""
     return urlunsplit(
-        (parts.scheme, parts.netloc, f"{root}/{PLAYGROUND_PATH}", urlencode(query, safe=","), "")
+        (parts.scheme, parts.netloc, f"{root}/{path}", urlencode(query, safe=","), "")
     )
 
 
-def _base_url() -> str:
+def base_url() -> str:
     url = getattr(st.context, "url", None)
     return url if isinstance(url, str) and url.startswith("http") else FALLBACK_BASE
 
@@ -58,8 +67,8 @@ def _suggest(ex_id: str) -> None:
         st.session_state[f"ws_hide_{name}"] = False
 
 
-def builder_ui() -> str:
-    """Draw the builder; return the link it shows."""
+def builder_ui(room: str | None = None) -> str:
+    """Draw the builder; return the link it shows (seating learners in `room`, if given)."""
     tr, lang_now = translator(), current_lang()
     st.caption(t("workshop.link_intro"))
     left, right = st.columns(2)
@@ -97,7 +106,7 @@ def builder_ui() -> str:
     if blocked:
         names = ", ".join(field_label(n) for n in blocked)
         st.warning(t("workshop.link_blocks", fields=names), icon=":material/block:")
-    url = build_link(_base_url(), exercise, start, locked, hidden, lang or None)
+    url = build_link(base_url(), exercise, start, locked, hidden, lang or None, room)
     st.code(url, language=None, wrap_lines=True)
     st.link_button(t("workshop.link_try"), url, icon=":material/open_in_new:")
     return url
