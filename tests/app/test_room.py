@@ -235,3 +235,20 @@ def test_durations_read_at_a_glance():
         "2 min",
         "1 h 5 min",
     ]
+
+
+def test_the_pass_rate_chart_is_valid_and_keeps_its_shape_as_rates_move():
+    from classroom.views import PassRate
+    from tests.app.test_charts import spec_of
+    from ui.charts.room import pass_rate_chart
+    from ui.common.i18n import translator
+
+    tr, titles = translator("en"), frames.exercise_titles("en")
+    before = [PassRate(ex, 0, 1, 3, 0.0) for ex in FAILS_AT_ONCE]
+    after = [PassRate(ex, 2, 3, 3, 2 / 3) for ex in FAILS_AT_ONCE]
+    a, b = spec_of(pass_rate_chart(before, titles, tr)), spec_of(pass_rate_chart(after, titles, tr))
+    assert {k: v for k, v in a.items() if k != "datasets"} == {
+        k: v for k, v in b.items() if k != "datasets"
+    }  # the stability rule: only the data moves
+    assert [row["rate"] for row in b["datasets"]["rates"]] == [2 / 3] * 3
+    assert spec_of(pass_rate_chart([], titles, tr))["datasets"]["text"]
