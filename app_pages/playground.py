@@ -24,12 +24,13 @@ with lab.lock:
     if loaded:
         actions.show_loaded(lab, PREFIX)
     teacher_pin = guarded(pin.apply, lab, PREFIX)[1] or pin.current()  # teacher links
-    with st.sidebar:
-        actions.preset_picker(lab, PREFIX)
+    picker = st.sidebar.container()  # above the controls, drawn once they are adopted
     cfg = config_controls(
         lab.cfg, prefix=PREFIX, locked=teacher_pin.locked, hidden=teacher_pin.hidden
     )
     ok, change = guarded(lab.adopt, cfg)
+    with picker:  # names the config just adopted: "custom" in the run that changed a control
+        actions.preset_picker(lab, PREFIX)
     if lab.sim is None:
         guarded(lab.ensure_sim)
     state.write_url(lab)
