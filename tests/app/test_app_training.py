@@ -104,13 +104,13 @@ def test_export_history_csv_and_config_json():
     import json
 
     from sim.codec import from_json
-    from ui.playground.panels import _csv_of
+    from ui.playground.panels import history_download
 
     at = make_app(PLAYGROUND, query={"depth": "4"})
     at.selectbox(key="pg_burst").set_value(10).run()
     at.button(key="train").click().run()
     lab = lab_of(at)
-    csv = _csv_of(lab.sim)()
+    csv = history_download(lab.sim)[1]()
     assert csv.splitlines()[0] == "step,layer,metric,value"
     assert len(csv.splitlines()) == len(lab.sim.history) + 1
     buttons = {b.proto.label for b in at.get("download_button")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -97,10 +98,11 @@ def export(lab: Lab) -> None:
     if sim is None:
         return
     cols = st.columns(2)
+    name, build = history_download(sim, lab.lock)
     cols[0].download_button(
         t("playground.download_history"),
-        data=_csv_of(sim, lab.lock),
-        file_name=f"gradient-lab-history-step{sim.step}.csv",
+        data=build,
+        file_name=name,
         mime="text/csv",
         key="download_history",
         on_click="ignore",
@@ -121,12 +123,16 @@ def export(lab: Lab) -> None:
     st.caption(t("playground.share"))
 
 
-def _csv_of(sim: Simulation, lab_lock=None):
-    """Deferred: the CSV is built only when the user clicks (on Streamlit's download thread)."""
+def history_download(sim: Simulation, lab_lock=None) -> tuple[str, Callable[[], str]]:
+    """The history's file name and its CSV, both as of now. The CSV is built only when the user
+    clicks (on Streamlit's download thread), maybe after more training: it keeps the steps up to
+    the one its name says."""
     lab_lock = lab_lock if lab_lock is not None else contextlib.nullcontext()
+    step = sim.step
 
     def build() -> str:
         with lab_lock:  # not while a burst of this session writes the history
-            return sim.history.to_csv(index=False)
+            frame = sim.history
+            return frame[frame["step"] <= step].to_csv(index=False)
 
-    return build
+    return f"gradient-lab-history-step{step}.csv", build
