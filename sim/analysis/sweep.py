@@ -27,11 +27,13 @@ makes even a balanced He network show ratio ~ 0.1 ("Measuring pitfalls" in claim
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
+import torch
 
 from sim.config import RunConfig, max_burst_steps
 from sim.history import LAYER_METRICS
@@ -103,12 +105,26 @@ def depth_sweep(
         if (why := steps_over_budget(cfg, max(1, steps))) is not None:
             raise ValueError(why)
     rows = []
-    for cfg in configs:
-        rows.append(_measure(cfg, steps))
-        if on_network is not None:
-            on_network(len(rows), len(configs))
+    with one_thread():
+        for cfg in configs:
+            rows.append(_measure(cfg, steps))
+            if on_network is not None:
+                on_network(len(rows), len(configs))
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     return frame.astype({"depth": "int64", "step": "int64", "diverged": "bool"})
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Torch's intra-op pool at one thread for the body, restored after. A sweep's networks are
+    small: a second thread only adds its wake-up and, on a busy machine, waits for a core
+    (benchmarks/bench_sweep.py prints the difference)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _measure(cfg: RunConfig, steps: int) -> dict:

@@ -97,3 +97,23 @@ def test_seed_is_used():
     a = depth_sweep(["relu"], [5], seed=0)["first_grad"].iloc[0]
     b = depth_sweep(["relu"], [5], seed=1)["first_grad"].iloc[0]
     assert a != b and math.isfinite(a)
+
+
+def test_networks_train_on_one_thread_and_the_pool_is_restored(monkeypatch):
+    import torch
+
+    from sim.analysis import sweep
+
+    seen, real = [], sweep._measure
+    monkeypatch.setattr(
+        sweep,
+        "_measure",
+        lambda cfg, steps: seen.append(torch.get_num_threads()) or real(cfg, steps),
+    )
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        depth_sweep(["relu"], [2, 3])
+        assert seen == [1, 1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
