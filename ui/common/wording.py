@@ -8,6 +8,7 @@ screen: a config value is worded by `value_text` alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,9 +20,25 @@ from ui.common.i18n import has, t
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 
 
+RUN_KEY = re.compile(r"r(\d+)_(\w+)")  # another run's field on Compare: r2_depth
+
+
 def field_label(name: str, tr=t) -> str:
+    """A URL key or config field in words ('r2_depth' -> 'Run 2: Hidden layers (depth)')."""
     key = f"config.field_{name}"
-    return tr(key) if has(key) else name
+    if has(key):
+        return tr(key)
+    run = RUN_KEY.fullmatch(name)
+    if run and has(f"config.field_{run[2]}"):
+        return tr("config.field_run", n=run[1], field=field_label(run[2], tr))
+    return name
+
+
+def limit_text(x: float) -> str:
+    """A limit as people write it: 2,147,483,647 (not 2.14748e+09), 0.5, 1e-05."""
+    if float(x).is_integer() and abs(x) >= 1e4:
+        return f"{int(x):,}"
+    return f"{x:g}"
 
 
 def choice_label(field: str, value: str, tr=t) -> str:
@@ -58,6 +75,8 @@ def problem_text(p: Problem, tr=t) -> str:
         params["type"] = tr(type_key) if has(type_key) else str(params.get("type", ""))
     if p.code == "budget":
         params.setdefault("min", MIN_BURST)
+    if p.code == "range":
+        params.update(lo=limit_text(params["lo"]), hi=limit_text(params["hi"]))
     key = f"config.problem_{p.code}"
     return tr(key, **params) if has(key) else str(p)
 
