@@ -68,3 +68,25 @@ def test_a_cached_sweep_on_the_page_takes_no_training_slot(holds):
     at.run()  # a rerun: the same sweep, from the cache
     no_exception(at)
     assert len(at.get("vega_lite_chart")) == 2 and len(holds) == 1
+
+
+def test_sweep_reports_progress_with_time_left_and_keeps_each_request(monkeypatch):
+    calls: list[tuple] = []
+
+    def fake_sweep(activations, depths, init, when, base, seed, on_network=None):
+        for k in range(len(depths)):
+            on_network(k + 1, len(depths))
+        calls.append((init, when))
+        return pd.DataFrame({"depth": list(depths)})
+
+    monkeypatch.setattr(sweep, "depth_sweep", fake_sweep)
+    seen: list[tuple[int, int, float]] = []
+    sweep.sweep_frame(("relu",), ("default", "xavier_normal"), 50, lambda *a: seen.append(a))
+    n = len(sweep.DEPTHS)
+    assert [done for done, _, _ in seen] == list(range(1, 4 * n + 1))
+    assert {total for _, total, _ in seen} == {4 * n}
+    assert all(left >= 0 for *_, left in seen) and seen[-1][2] == 0
+    assert calls == [("default", 0), ("default", 50), ("xavier_normal", 0), ("xavier_normal", 50)]
+    sweep.sweep_frame(("relu",), ("default", "xavier_normal"), 50)  # kept: nothing trains
+    sweep.sweep_frame(("relu",), ("default",), 50)  # another request trains
+    assert len(calls) == 6

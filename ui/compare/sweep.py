@@ -1,7 +1,14 @@
 """The depth sweep on the Compare screen: first-layer gradient against depth, per activation and
-init, at initialisation and optionally after N steps (sim.analysis.sweep.depth_sweep, cached)."""
+init, at initialisation and optionally after N steps (sim.analysis.sweep.depth_sweep), each
+request's results kept for every session, and a progress bar with the time left while it trains.
+"""
 
 from __future__ import annotations
+
+import collections
+import threading
+import time
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -23,17 +30,70 @@ DEFAULT = {"cmp_sweep_acts": ["sigmoid", "tanh", "relu"], "cmp_sweep_inits": ["k
 REQUEST_KEY = "cmp_sweep_request"
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def sweep_frame(activations: tuple[str, ...], inits: tuple[str, ...], steps: int) -> pd.DataFrame:
+Request = tuple[tuple[str, ...], tuple[str, ...], int]  # activations, inits, steps
+OnProgress = Callable[[int, int, float], None]  # networks done, networks in all, seconds left
+
+
+class Results:
+    """The latest `size` sweeps, shared by every session (a sweep depends on its request only).
+    Not st.cache_data: that replays the st calls made inside, and the progress bar lives
+    outside the cached call."""
+
+    def __init__(self, size: int = 32):
+        self.size, self._lock = size, threading.Lock()
+        self._frames: collections.OrderedDict[Request, pd.DataFrame] = collections.OrderedDict()
+
+    def get(self, key: Request) -> pd.DataFrame | None:
+        with self._lock:
+            if key in self._frames:
+                self._frames.move_to_end(key)
+            return self._frames.get(key)
+
+    def put(self, key: Request, frame: pd.DataFrame) -> None:
+        with self._lock:
+            self._frames[key] = frame
+            while len(self._frames) > self.size:
+                self._frames.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def results() -> Results:
+    return Results()
+
+
+def sweep_frame(
+    activations: tuple[str, ...],
+    inits: tuple[str, ...],
+    steps: int,
+    on_progress: OnProgress | None = None,
+) -> pd.DataFrame:
     """Rows of depth_sweep for every init, `when` = 0 (at initialisation) or `steps`. Trains in a
-    training slot, taken here on a cache miss only: a cache hit never queues behind a burst."""
+    training slot, taken on a miss only: a kept result never queues behind a burst."""
+    key: Request = (tuple(activations), tuple(inits), int(steps))
+    if (kept := results().get(key)) is not None:
+        return kept
+    whens = (0, steps) if steps else (0,)
+    runs = [(init, when) for init in inits for when in whens]
+    weights = [max(1, when) for _, when in runs]  # a network's cost grows with its steps
+    each, start = len(activations) * len(DEPTHS), time.perf_counter()
+
+    def reporter(i: int) -> Callable[[int, int], None]:
+        def on_network(done: int, n: int) -> None:
+            if on_progress is not None:
+                spent = sum(weights[:i]) + weights[i] * done / n
+                left = (time.perf_counter() - start) * (sum(weights) - spent) / spent
+                on_progress(i * each + done, each * len(runs), left)
+
+        return on_network
+
     parts = []
     with SLOTS.hold():
-        for init in inits:
-            for when in (0, steps) if steps else (0,):
-                part = depth_sweep(activations, DEPTHS, init, when, BASE, 0)
-                parts.append(part.assign(when_steps=when))
-    return pd.concat(parts, ignore_index=True)
+        for i, (init, when) in enumerate(runs):
+            part = depth_sweep(activations, DEPTHS, init, when, BASE, 0, reporter(i))
+            parts.append(part.assign(when_steps=when))
+    frame = pd.concat(parts, ignore_index=True)
+    results().put(key, frame)
+    return frame
 
 
 def labelled(frame: pd.DataFrame, tr) -> pd.DataFrame:
@@ -94,12 +154,19 @@ def section() -> None:
     if not acts or not inits:
         st.info(t("compare.sweep_empty"))
         return
+    bar = st.empty()
+
+    def progress(done: int, total: int, left: float) -> None:
+        text = t("compare.sweep_progress", done=done, total=total, left=max(1, round(left)))
+        bar.progress(done / total, text=text)
+
     try:
-        with st.spinner(t("compare.sweep_running", n=len(acts) * len(inits) * len(DEPTHS))):
-            frame = sweep_frame(acts, inits, steps)
+        frame = sweep_frame(acts, inits, steps, progress)
     except Exception as exc:  # an engine failure: say so, keep the page
         engine_error(exc)
         return
+    finally:
+        bar.empty()
     tr = translator()
     frame = labelled(frame, tr)
     show(st, sweep_chart(frame, "first_grad", tr))
