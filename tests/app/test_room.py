@@ -126,7 +126,7 @@ def test_a_room_of_three_learners_live_in_the_teacher_view(passing):
     assert view.checks == 3 and view.learners[0].solved == 2
     teacher = teacher_view(code, key)
     grid = teacher.table[0].value
-    assert list(grid.iloc[:, 0]) == ["Ann", "Bob", md_escape(HOSTILE)]
+    assert list(grid.iloc[:, 0]) == ["Ann", "Bob", frames.md_text(HOSTILE)]
     assert "✓" in grid.iloc[0, 4] and "✗" not in grid.iloc[1, 4]
     assert len(teacher.get("vega_lite_chart")) == 1
     assert len(teacher.get("download_button")) == 3

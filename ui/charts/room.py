@@ -16,8 +16,8 @@ from classroom.views import PassRate
 from ui.charts.base import Tr
 from ui.charts.spec import NOMINAL, QUANT, Spec, chart, field, mark, placeholder, tip, view
 
-BAR_HEIGHT = 30  # pixels per exercise
-MIN_HEIGHT = 120
+BAR_HEIGHT = 32  # pixels per exercise ...
+FRAME_HEIGHT = 110  # ... plus the title, the subtitle and the axis, which share the height
 TRIED_COLOR, PASSED_COLOR = "#c7d7ea", "#2e7d32"
 
 
@@ -56,7 +56,7 @@ def pass_rate_chart(rates: Sequence[PassRate], titles: Mapping[str, str], tr: Tr
         mark("bar", color=PASSED_COLOR, height={"band": 0.5}),
         {"y": y, "x": field("rate", QUANT, scale=x_scale, axis=axis), "tooltip": tips},
     )
-    height = max(MIN_HEIGHT, BAR_HEIGHT * len(rates))
+    height = FRAME_HEIGHT + BAR_HEIGHT * len(rates)
     return chart(
         {"rates": frame},
         [tried, passed],

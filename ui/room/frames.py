@@ -1,10 +1,11 @@
 """The teacher view's tables, as pure functions of a classroom.views.RoomView: learners x
-exercises, and the remedies tried most per exercise. Every word from `tr`; every nickname
-escaped for Markdown (st.table renders its cells as Markdown).
+exercises, and the remedies tried most per exercise. Every word from `tr`; every cell and
+header passes through `md_text`, since st.table renders them as Markdown.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,9 +14,16 @@ import pandas as pd
 from classroom.records import Cell
 from classroom.views import RoomView
 from lessons.exercises.loading import EXERCISES
-from ui.common.wording import field_label, md_escape, value_text
+from ui.common.wording import field_label, value_text
 
 EMPTY = "—"
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
+
+
+def md_text(text: object) -> str:
+    """Text that Markdown shows as typed: a nickname `<img ...>` or `# 1`, a title `6. ...`
+    (CommonMark lets a backslash escape any ASCII punctuation mark)."""
+    return _PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def exercise_titles(lang: str) -> dict[str, str]:
@@ -50,7 +58,7 @@ def grid(view: RoomView, titles: Mapping[str, str], tr) -> pd.DataFrame:
     rows = []
     for r in view.learners:
         row = {
-            tr("room.col_nickname"): md_escape(r.nickname),
+            tr("room.col_nickname"): r.nickname,
             tr("room.col_exercise"): titles.get(r.exercise, r.exercise or EMPTY),
             tr("room.col_on_exercise"): duration(r.on_exercise_s, tr),
             tr("room.col_solved"): f"{r.solved} / {len(exercises)}",
@@ -58,16 +66,22 @@ def grid(view: RoomView, titles: Mapping[str, str], tr) -> pd.DataFrame:
         row |= {titles.get(ex, ex): cell_text(r.cells[ex], view.now, tr) for ex in exercises}
         rows.append(row)
     frame = pd.DataFrame(rows, index=pd.Index([r.number for r in view.learners], name="#"))
-    return frame.astype(str)
+    return _markdown(frame)
+
+
+def _markdown(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.astype(str).map(md_text)
+    frame.columns = [md_text(c) for c in frame.columns]
+    return frame
 
 
 def _value(name: str, value: Any, tr) -> str:
     if value is None:
         return EMPTY
     try:
-        return md_escape(value_text(name, value, tr))
+        return value_text(name, value, tr)
     except (TypeError, ValueError):  # a value no control offers: shown as recorded
-        return md_escape(value)
+        return str(value)
 
 
 def remedies(view: RoomView, titles: Mapping[str, str], tr) -> pd.DataFrame:
@@ -86,4 +100,4 @@ def remedies(view: RoomView, titles: Mapping[str, str], tr) -> pd.DataFrame:
                     tr("room.col_values"): tried,
                 }
             )
-    return pd.DataFrame(rows)
+    return _markdown(pd.DataFrame(rows))
