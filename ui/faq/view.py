@@ -7,8 +7,10 @@ import importlib.util
 
 import streamlit as st
 
-from lessons.claims import CLAIMS, SLOW, ClaimEvidence, supports
+from lessons import snapshot
+from lessons.claims import ClaimEvidence, supports
 from lessons.faq import FIXED_EXAMPLE, Faq, article_code, fill, fixed_example_source
+from lessons.measures import Measurement
 from sim.analysis import compare
 from sim.presets import PRESETS
 from sim.slots import SLOTS
@@ -30,10 +32,12 @@ VERDICT_ICONS = {
 
 
 @st.cache_data(max_entries=16, ttl=6 * 3600, show_spinner=False)
-def evidence(experiment: str) -> ClaimEvidence:
-    fn = CLAIMS[experiment]
+def evidence(experiment: str) -> tuple[ClaimEvidence | Measurement, float]:
+    """A claim's or a note's measurement, and the seconds it took."""
     with SLOTS.hold():
-        return fn(article_code()) if experiment == "i" else fn()
+        if experiment == "i":
+            return snapshot.experiment("i")(article_code()), 0.0
+        return snapshot.measure(experiment)
 
 
 @st.cache_data(max_entries=8, ttl=6 * 3600, show_spinner=False)
@@ -107,27 +111,46 @@ def links(meta: dict) -> None:
         )
 
 
-def measured(faq: Faq, claim: str, meta: dict) -> None:
-    """What the lab measures: the template filled with live numbers, and whether they back the
-    verdict. Slow experiments wait for a click."""
-    experiment = meta["experiment"]
+def measured(faq: Faq, item: str, meta: dict, kind: str = "claims") -> None:
+    """What the lab measures: the template filled with live numbers, and whether they back a
+    claim's verdict. A slow experiment shows its stored numbers until asked to measure again."""
+    experiment, verdict = meta["experiment"], meta.get("verdict")
+    template = faq.text(current_lang(), kind, item, "measured")
     st.markdown(f"**{t('faq.measured')}**")
-    if experiment in SLOW and not st.session_state.get(_measure_key(claim)):
-        if st.button(t("faq.measure_now"), key=f"faq_measure_{claim}", icon=":material/science:"):
-            st.session_state[_measure_key(claim)] = True
+    box = st.container()  # the numbers go above the button that measures them again
+    if experiment in snapshot.SLOW and not st.session_state.get(_measure_key(item)):
+        if st.button(t("faq.measure_now"), key=f"faq_measure_{item}", icon=":material/science:"):
+            st.session_state[_measure_key(item)] = True
         else:
-            st.caption(t("faq.measure_slow"))
+            with box:
+                stored(template, snapshot.stored().get(experiment))
             return
-    with st.spinner(t("faq.measuring")):
-        ok, ev = guarded(evidence, experiment)
-    if not ok:
+    with box, st.spinner(t("faq.measuring")):
+        ok, out = guarded(evidence, experiment)
+    if ok:
+        with box:
+            live(template, verdict, experiment, *out)
+
+
+def live(template: str, verdict: str | None, experiment: str, ev, seconds: float) -> None:
+    """Numbers measured in this session, and (for a claim) whether they back its verdict."""
+    st.markdown(fill(template, ev.numbers, getattr(ev, "texts", {})))
+    if experiment in snapshot.SLOW:
+        st.caption(t("faq.measured_in", seconds=seconds))
+    if verdict is None:
         return
-    template = faq.text(current_lang(), "claims", claim, "measured")
-    st.markdown(fill(template, ev.numbers, ev.texts))
-    if supports(ev, meta["verdict"]):
+    if supports(ev, verdict):
         st.caption(t("faq.supports"))
     else:
         st.warning(t("faq.not_supports", implied=t(f"faq.verdict_{ev.implied}")))
+
+
+def stored(template: str, numbers: snapshot.Stored | None) -> None:
+    """The numbers stored for a slow experiment, said to be stored, with what measuring costs."""
+    if numbers is not None:
+        st.markdown(fill(template, numbers.numbers))
+        st.caption(t("faq.stored_cost", seconds=numbers.seconds, cores=numbers.cores))
+    st.caption(t("faq.measure_slow"))
 
 
 def claim(faq: Faq, claim_id: str) -> None:
@@ -151,6 +174,8 @@ def note(faq: Faq, note_id: str) -> None:
     with st.container(border=True):
         st.markdown(f"#### {faq.text(lang, 'notes', note_id, 'title')}")
         st.markdown(faq.text(lang, "notes", note_id, "body"))
+        if meta.get("experiment"):
+            measured(faq, note_id, meta, "notes")
         see = [c for c in meta.get("see", []) if c in faq.claims]
         if see:
             titles = [faq.text(lang, "claims", c, "title") for c in see]
