@@ -10,6 +10,7 @@ so what is tested is the recording, not the training.
 
 from __future__ import annotations
 
+import string
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
@@ -252,3 +253,55 @@ def test_the_pass_rate_chart_is_valid_and_keeps_its_shape_as_rates_move():
     }  # the stability rule: only the data moves
     assert [row["rate"] for row in b["datasets"]["rates"]] == [2 / 3] * 3
     assert spec_of(pass_rate_chart([], titles, tr))["datasets"]["text"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_refusal_is_worded_with_its_numbers(lang):
+    from classroom.errors import CODES, MESSAGES, RoomError
+    from ui.common.i18n import translator
+    from ui.room.store import error_text
+
+    for code in CODES:
+        names = [n.split("!")[0] for _, n, _, _ in string.Formatter().parse(MESSAGES[code]) if n]
+        params = {name: f"<{name}>" for name in names}
+        words = error_text(RoomError(code, **params), translator(lang))
+        assert words != f"room.error_{code}" and all(v in words for v in params.values()), code
+
+
+def test_a_full_room_and_too_many_checks_say_so():
+    _, new = open_room()
+    store = get_store()
+    for n in range(store.limits.learner_cap - 1):
+        store.join(new.room.code, f"learner {n}")
+    at = join(new.room.code, nickname="Last")  # the last place
+    late = join(new.room.code, nickname="Too late")
+    assert f"at most {store.limits.learner_cap} learners" in texts(late)
+    token = at.session_state["room_seat"].token
+    for k in range(store.limits.checks_per_window):
+        store.record_check(new.room.code, token, "fix_by_activation", {}, {}, False, f"{k}")
+    check_exercise(at, "fix_by_activation")
+    assert "Too many checks" in texts(at)
+    assert at.session_state["room_seat"].pending == []  # refused for good, not retried
+
+
+def test_a_check_made_while_the_database_is_away_is_recorded_once_later(monkeypatch):
+    import sqlalchemy as sa
+
+    _, new = open_room()
+    at = join(new.room.code, nickname="Ann")
+    store = get_store()
+    real = store.record_check
+
+    def away(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(store, "record_check", away)
+    check_exercise(at, "fix_by_activation")
+    assert "cannot be reached" in texts(at)
+    assert len(at.session_state["room_seat"].pending) == 1
+    monkeypatch.setattr(store, "record_check", real)
+    at.run()  # the next run records what is pending
+    no_exception(at)
+    assert at.session_state["room_seat"].pending == []
+    at.run()
+    assert get_store().view(new.room.code, new.teacher_key).checks == 1
