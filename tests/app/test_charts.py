@@ -640,3 +640,58 @@ def test_show_draws_arrow_datasets_and_nothing_for_none():
     assert show(Where(), spec) == "element" and show(Where(), None) is None
     ((sent, width),) = drawn
     assert width == "stretch" and all(isinstance(d, pa.Table) for d in sent["datasets"].values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Readable by everyone: text alternative, contrast, whole steps, short curves visible
+
+
+def _contrast(hex_color: str) -> float:
+    """WCAG contrast ratio of a colour against white."""
+    rgb = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 1.05 / (lum + 0.05)
+
+
+def _every_chart(sims, screen_charts) -> dict:
+    out = {f"{n}:{c}": s for n in ("relu", "diverged") for c, s in all_charts(sims[n]).items()}
+    out |= {**screen_charts, "placeholder": charts.placeholder(tr)}
+    return {name: spec_of(spec) for name, spec in out.items() if spec is not None}
+
+
+def test_every_chart_has_a_text_alternative_and_text_that_passes_4_5_to_1(sims, screen_charts):
+    for name, spec in _every_chart(sims, screen_charts).items():
+        assert spec.get("description"), name
+        if name != "placeholder":
+            assert title_of(spec) in spec["description"], name
+        config = spec["config"]
+        for part, keys in (("axis", ("labelColor", "titleColor")), ("title", ("color",))):
+            for key in keys:
+                assert _contrast(config[part][key]) >= 4.5, (name, part, key)
+        assert _contrast(config["title"]["subtitleColor"]) >= 4.5
+        assert _contrast(config["legend"]["labelColor"]) >= 4.5
+
+
+def test_step_axes_show_whole_steps_only(sims, screen_charts):
+    found = 0
+    for name, spec in _every_chart(sims, screen_charts).items():
+        for x in encodings(spec, "x"):
+            if x.get("title") == tr("charts.step"):
+                assert x["axis"]["format"] == "d" and x["axis"]["tickMinStep"] == 1, name
+                found += 1
+    assert found >= 6
+
+
+def test_a_run_that_diverged_at_once_still_draws_its_points():
+    sim = Simulation(TINY.replace(optimizer="sgd", lr=10.0, depth=6, width=16))
+    sim.burst(5)
+    for build in (charts.loss_chart, charts.accuracy_chart):
+        spec = spec_of(build(sim.history, tr))
+        assert "point" in marks(spec)
+        rows = dataset_with(spec, "dot")
+        assert rows and all(row["dot"] for row in rows)
+    long = spec_of(charts.loss_chart(long_history(_run(TINY, 40), 2), tr))
+    assert not any(
+        row["dot"] for row in dataset_with(long, "dot") if row["split"] == tr("charts.train")
+    )

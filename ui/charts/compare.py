@@ -21,6 +21,7 @@ from ui.charts.spec import (
     log_axis,
     mark,
     placeholder,
+    step_field,
     tip,
     underflow_marks,
     view,
@@ -51,7 +52,7 @@ def _curves(frame: pd.DataFrame, name: str, labels: Sequence[str]) -> pd.DataFra
 def _over_steps(rows: pd.DataFrame, y: Spec, labels, tr: Tr, value_tip: Spec) -> Spec:
     """A run-coloured encoding over steps, with the run, the step and the value as tooltip."""
     return {
-        "x": field("step", QUANT, title=tr("charts.step")),
+        "x": step_field(tr),
         "y": y,
         "color": run_color(labels, tr),
         "tooltip": [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ui.charts.base import Tr
-from ui.charts.spec import NOMINAL, QUANT, Spec, chart, field, mark, view
+from ui.charts.spec import NOMINAL, QUANT, Spec, chart, field, mark, step_field, view
 
 HEIGHT = 220  # pixels: a small picture under the code
 
@@ -22,7 +22,7 @@ def example_chart(out: dict, tr: Tr) -> Spec:
         }
     )
     encoding = {
-        "x": field("step", QUANT, title=tr("charts.step")),
+        "x": step_field(tr),
         "y": field("value", QUANT, title=None),
         "color": field("series", NOMINAL, legend={"orient": "top"}, title=None),
         "tooltip": [

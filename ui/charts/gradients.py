@@ -36,6 +36,7 @@ from ui.charts.spec import (
     log_axis,
     mark,
     placeholder,
+    step_field,
     tip,
     underflow_marks,
     view,
@@ -171,7 +172,7 @@ def update_ratio_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     ratio = _marked(ratio, lo, tr, count)
     y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
     base = {
-        "x": field("step", QUANT, title=tr("charts.step")),
+        "x": step_field(tr),
         "y": field("shown", QUANT, axis=log_axis(tr("charts.update_axis"), lo, hi), scale=y_scale),
         "tooltip": [
             tip("layer_name", NOMINAL, tr("charts.layer")),

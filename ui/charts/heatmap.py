@@ -24,16 +24,19 @@ from ui.charts.base import (
     thin,
 )
 from ui.charts.spec import (
+    CONFIG,
     NOMINAL,
     ORDINAL,
     QUANT,
     SCHEMA,
     Spec,
     chart,
+    describe,
     field,
     layer_axis,
     mark,
     placeholder,
+    step_field,
     tip,
     title_params,
     view,
@@ -94,7 +97,7 @@ def color(tr: Tr, domain: Sequence[float] | None = None) -> Spec:
 def axes(tr: Tr, count: int, run_tip: list[Spec] | None = None) -> Spec:
     """Steps across (each cell from edge to edge), layers down with the output on top."""
     return {
-        "x": field("step_lo", QUANT, scale={"nice": False, "zero": False}, title=tr("charts.step")),
+        "x": step_field(tr, "step_lo", scale={"nice": False, "zero": False}),
         "x2": {"field": "step_hi"},
         "y": field(
             "layer",
@@ -170,4 +173,6 @@ def heatmaps(
         "resolve": {"scale": {"x": "independent"}},
         "datasets": {"cells": cells},
         "title": title_params(tr("compare.heatmap_title"), tr("compare.heatmap_subtitle")),
+        "description": describe(tr("compare.heatmap_title"), tr("compare.heatmap_subtitle")),
+        "config": CONFIG,
     }

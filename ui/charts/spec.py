@@ -23,13 +23,27 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ui.charts.base import HEIGHT, LAYER_SCHEME, Tr, decades, subtitle_lines
+from ui.charts.base import (
+    HEIGHT,
+    LAYER_SCHEME,
+    MUTED_COLOR,
+    TEXT_COLOR,
+    Tr,
+    decades,
+    subtitle_lines,
+)
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 Spec = dict[str, Any]
 
 QUANT, ORDINAL, NOMINAL = "quantitative", "ordinal", "nominal"  # encoding types
 SUBTITLE_LINE = 14  # pixels a subtitle line takes (Streamlit's chart theme)
+# Streamlit lays a spec's own config over its chart theme: text colours that pass 4.5:1.
+CONFIG: Spec = {
+    "axis": {"labelColor": MUTED_COLOR, "titleColor": TEXT_COLOR},
+    "legend": {"labelColor": MUTED_COLOR, "titleColor": TEXT_COLOR},
+    "title": {"color": TEXT_COLOR, "subtitleColor": MUTED_COLOR},
+}
 
 
 def table(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -84,6 +98,12 @@ def field(name: str, kind: str, **props: Any) -> Spec:
     return {"field": name, "type": kind, **props}
 
 
+def step_field(tr: Tr, name: str = "step", **props: Any) -> Spec:
+    """Training steps across: whole numbers only (a two-step run reads 1, 2, not 1.0, 1.1)."""
+    axis = {"format": "d", "tickMinStep": 1, **props.pop("axis", {})}
+    return field(name, QUANT, axis=axis, title=tr("charts.step"), **props)
+
+
 def tip(name: str, kind: str, title: str, fmt: str | None = None) -> Spec:
     out = {"field": name, "type": kind, "title": title}
     if fmt is not None:
@@ -126,7 +146,16 @@ def chart(
     out["height"] = height + SUBTITLE_LINE * (len(params.get("subtitle", [])) - sentences)
     out["datasets"] = datasets
     out["title"] = params
+    out["config"] = CONFIG
+    out.setdefault("description", describe(title, subtitle))
     return out
+
+
+def describe(title: str, subtitle: str | list[str] | None = None) -> str:
+    """The text alternative a screen reader gets for the chart (Vega's aria-label): its title and
+    subtitle. It stays the same from burst to burst, as everything outside `datasets` must."""
+    texts = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    return ". ".join(part.rstrip(".") for part in [title, *texts] if part) + "."
 
 
 def title_params(title: str, subtitle: str | list[str] | None = None) -> Spec:
@@ -135,7 +164,6 @@ def title_params(title: str, subtitle: str | list[str] | None = None) -> Spec:
     params: Spec = {"text": title, "anchor": "start"}
     if subtitle:
         params["subtitle"] = subtitle_lines(subtitle)
-        params["subtitleColor"] = "gray"
     return params
 
 
@@ -144,10 +172,12 @@ def placeholder(tr: Tr, height: int = HEIGHT) -> Spec:
     return {
         "$schema": SCHEMA,
         "data": {"name": "text"},
-        "mark": mark("text", fontSize=14, color="gray"),
+        "mark": mark("text", fontSize=14, color=MUTED_COLOR),
         "encoding": {"text": field("text", NOMINAL)},
         "height": height,
         "datasets": {"text": [{"text": tr("charts.no_data")}]},
+        "description": tr("charts.no_data"),
+        "config": CONFIG,
     }
 
 

@@ -28,12 +28,16 @@ from ui.charts.spec import (
     log_axis,
     mark,
     placeholder,
+    step_field,
     tip,
     view,
 )
 
 MAX_CURVE_POINTS = MAX_ROWS // 4  # per split: train is recorded every step, test every 10th
 LEGEND_LINE = 18  # pixels a line of legend takes (Streamlit's chart theme)
+# A curve of at most this many points also gets a dot per point: one or two steps (a run that
+# diverged at once) draw no visible line.
+DOTTED_POINTS = 30
 
 
 # ---------------------------------------------------------------------------------------------
@@ -44,13 +48,21 @@ def _curves(history: pd.DataFrame, tr: Tr, train: str, test: str) -> pd.DataFram
     """step, value, split (the split's name) of two metrics, each thinned on its own."""
     parts = [thin(metric(history, name), MAX_CURVE_POINTS) for name in (train, test)]
     names = [tr("charts.train"), tr("charts.test")]
+    sizes = [len(part) for part in parts]
     return pd.DataFrame(
         {
             "step": np.concatenate([part["step"].to_numpy() for part in parts]),
             "value": np.concatenate([part["value"].to_numpy() for part in parts]),
-            "split": np.repeat(names, [len(part) for part in parts]),
+            "split": np.repeat(names, sizes),
+            "dot": np.repeat([n <= DOTTED_POINTS for n in sizes], sizes),  # data, not spec
         }
     )
+
+
+def _curve_layers(encoding: Spec, **line: object) -> list[Spec]:
+    """The curves as lines, and dots on the short ones (which rows are dotted is data)."""
+    dots = view("curves", mark("point", filled=True, size=30), encoding, where="datum.dot")
+    return [view("curves", mark("line", strokeWidth=1.5, **line), encoding), dots]
 
 
 def _split_color(tr: Tr) -> Spec:
@@ -81,7 +93,7 @@ def loss_chart(history: pd.DataFrame, tr: Tr, diverged_step: int | None = None) 
     lo, hi = log_domain(curves["value"].to_numpy())
     curves["value"] = np.maximum(curves["value"].to_numpy(), lo)  # a loss of 0 sits on the floor
     encoding = {
-        "x": field("step", QUANT, title=tr("charts.step")),
+        "x": step_field(tr),
         "y": field(
             "value",
             QUANT,
@@ -95,10 +107,9 @@ def loss_chart(history: pd.DataFrame, tr: Tr, diverged_step: int | None = None) 
             tip("value", QUANT, tr("charts.loss"), ".4g"),
         ],
     }
-    lines = view("curves", mark("line", clip=True, strokeWidth=1.5), encoding)
     rule_data, rules = _diverged_rule(diverged_step, tr)
     data = {"curves": curves, **rule_data}
-    return chart(data, [lines, *rules], tr("charts.loss_title"))
+    return chart(data, [*_curve_layers(encoding, clip=True), *rules], tr("charts.loss_title"))
 
 
 def accuracy_chart(history: pd.DataFrame, tr: Tr) -> Spec | None:
@@ -111,7 +122,7 @@ def accuracy_chart(history: pd.DataFrame, tr: Tr) -> Spec | None:
     if curves.empty:
         return None
     encoding = {
-        "x": field("step", QUANT, title=tr("charts.step")),
+        "x": step_field(tr),
         "y": field(
             "value",
             QUANT,
@@ -126,8 +137,7 @@ def accuracy_chart(history: pd.DataFrame, tr: Tr) -> Spec | None:
             tip("value", QUANT, tr("charts.accuracy"), ".1%"),
         ],
     }
-    lines = view("curves", mark("line", strokeWidth=1.5), encoding)
-    return chart({"curves": curves}, [lines], tr("charts.accuracy_title"))
+    return chart({"curves": curves}, _curve_layers(encoding), tr("charts.accuracy_title"))
 
 
 # ---------------------------------------------------------------------------------------------
