@@ -78,7 +78,7 @@ def property_table(names: list[str], tr) -> pd.DataFrame:
 
 
 def factor_table(names: list[str], init: str, depth: int, engine: pd.DataFrame, tr) -> pd.DataFrame:
-    """Per-layer factor of the backward signal: best case, mean field, and the engine."""
+    """Per-layer factor of the backward signal: the slope alone, mean field, and the engine."""
     rows = []
     for name in names:
         cfg = BASE.replace(activation=name, init=init, depth=depth)
