@@ -59,7 +59,8 @@ def test_stored_slow_claims_are_what_the_engine_measures_now():
         stored, ev = snapshot.stored()[key], evidence(key)
         assert stored.implied == ev.implied and stored.numbers.keys() == ev.numbers.keys()
         for name, value in ev.numbers.items():
-            assert math.isclose(stored.numbers[name], value, rel_tol=1e-6), (key, name)
+            again = f"the engine changed: run python -m lessons.snapshot {key}"
+            assert math.isclose(stored.numbers[name], value, rel_tol=1e-6), (key, name, again)
 
 
 # ---------------------------------------------------------------------------------------------
