@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 KINDS = {"rate_limited": "info", "room_full": "info", "room_closed": "info"}
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def get_store() -> Store:
     """Opened (and its schema created or upgraded) once per process: GRADLAB_DATABASE_URL,
     then st.secrets, then SQLite in GRADLAB_DATA_DIR (classroom.location)."""
