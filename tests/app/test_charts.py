@@ -695,3 +695,20 @@ def test_a_run_that_diverged_at_once_still_draws_its_points():
     assert not any(
         row["dot"] for row in dataset_with(long, "dot") if row["split"] == tr("charts.train")
     )
+
+
+def test_the_faq_example_keeps_its_colours_in_both_languages_and_explains_its_lines():
+    from ui.charts.faq import example_chart
+    from ui.common.i18n import translator
+
+    out = {"loss": [3.2, 2.0, 1.2, 1.1], "grad_norm": [1.8, 0.9, 0.2, 0.05]}
+    looks = []
+    for lang in ("en", "zh"):
+        spec = spec_of(example_chart(out, translator(lang)))
+        layers = spec["layer"]
+        looks.append([(v["mark"]["color"], v["mark"]["strokeDash"]) for v in layers])
+        assert [v["encoding"]["y"]["field"] for v in layers] == ["loss", "grad_norm"]
+        assert spec["resolve"] == {"scale": {"y": "independent"}}  # each line its own range
+        assert spec["height"] >= 200 and spec["title"]["subtitle"]
+        assert all(_contrast(v["encoding"]["y"]["axis"]["titleColor"]) >= 4.5 for v in layers)
+    assert looks[0] == looks[1] and looks[0][0] != looks[0][1]
