@@ -28,8 +28,9 @@ if not acts:
     st.info(t("explorer.pick_one"))
 else:
     frame, flat = curves(acts, lo, hi), flat_regions(acts, lo, hi)
+    zoom = controls.zoom_ui()
     left, right = st.columns(2)
-    show(left, function_chart(frame, flat, names, "f", tr))
+    show(left, function_chart(frame, flat, names, "f", tr, zoom))
     show(right, function_chart(frame, flat, names, "df", tr))
     st.dataframe(view.property_table(acts, tr), hide_index=True)
     view.formulas(acts, names)

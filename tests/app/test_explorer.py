@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -119,3 +120,21 @@ def test_depth_chart_draws_theory_and_measurement():
     spec = as_json(depth_chart(theory, measured, names, tr))
     rows = next(iter(spec["datasets"].values()))
     assert {r["kind"] for r in rows} == {"best_case", "mean_field", "measured"}
+
+
+def test_relu_no_longer_flattens_sigmoid_and_tanh_and_the_learner_can_see_it_whole():
+    names = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU"}
+    frame, flat = curves(list(names), -4, 4), flat_regions(list(names), -4, 4)
+    zoomed = as_json(function_chart(frame, flat, names, "f", tr, zoom=True))
+    lo, hi = zoomed["encoding"]["y"]["scale"]["domain"]
+    assert (1 - 0) / (hi - lo) >= 1 / 3  # sigmoid's 0..1 spans a third of the height at least
+    assert zoomed["mark"]["clip"] is True and zoomed["title"]["subtitle"]
+    whole = as_json(function_chart(frame, flat, names, "f", tr))
+    assert "domain" not in whole["encoding"]["y"].get("scale", {})
+    at = make_app(PAGE)  # the page zooms by default; the toggle shows the whole range
+    assert at.toggle(key="ex_zoom").value is True
+    y_scale = lambda: json.loads(at.get("vega_lite_chart")[0].proto.spec)["encoding"]["y"]["scale"]  # noqa: E731
+    assert y_scale()["domain"] == [lo, hi]
+    at.toggle(key="ex_zoom").set_value(False).run()
+    no_exception(at)
+    assert "domain" not in y_scale()

@@ -24,6 +24,9 @@ from ui.charts.spec import (
 
 SCHEME = "tableau10"
 DASHES = ([6, 4], [1, 0])  # best case, mean field
+# f(x) zoomed: every bounded activation's whole shape, the unbounded ones leaving the frame
+# (ReLU's 0..4 on the default range would flatten sigmoid's 0..1 to a quarter of the height)
+ZOOM = (-1.5, 1.5)
 
 
 def _color(names: dict[str, str]) -> Spec:
@@ -37,18 +40,27 @@ def _color(names: dict[str, str]) -> Spec:
 
 
 def function_chart(
-    curves: pd.DataFrame, flat: pd.DataFrame, names: dict[str, str], column: str, tr: Tr
+    curves: pd.DataFrame,
+    flat: pd.DataFrame,
+    names: dict[str, str],
+    column: str,
+    tr: Tr,
+    zoom: bool = False,
 ) -> Spec:
     """`column` "f" or "df" of sim.analysis.theory.curves against x, one line per activation;
-    on "df" the flat regions (sim.analysis.theory.flat_regions) shaded in each one's colour."""
+    on "df" the flat regions (sim.analysis.theory.flat_regions) shaded in each one's colour.
+    `zoom`: the y axis fixed to ZOOM, lines clipped at its edges (said in the subtitle)."""
     if curves.empty:
         return placeholder(tr)
     rows = curves[curves["activation"].isin(list(names))]
     rows = rows.assign(label=rows["activation"].map(names))
     axis_title = tr(f"explorer.axis_{column}")
+    values = rows[column].to_numpy(np.float64)
+    zoom = bool(zoom and len(values) and (values.min() < ZOOM[0] or values.max() > ZOOM[1]))
+    y_scale = {"domain": list(ZOOM)} if zoom else {}
     line = {
         "x": field("x", QUANT, scale={"nice": False}, title="x"),
-        "y": field(column, QUANT, title=axis_title),
+        "y": field(column, QUANT, scale=y_scale, title=axis_title),
         "color": _color(names),
         "tooltip": [
             tip("label", NOMINAL, tr("explorer.activation")),
@@ -56,7 +68,8 @@ def function_chart(
             tip(column, QUANT, axis_title, ".4g"),
         ],
     }
-    data, layers = {"curves": rows}, [view("curves", mark("line", strokeWidth=2), line)]
+    curve = mark("line", clip=zoom, strokeWidth=2)
+    data, layers = {"curves": rows}, [view("curves", curve, line)]
     shade = flat[flat["activation"].isin(list(names))]
     if column == "df" and len(shade):
         data["flat"] = shade.assign(
@@ -72,8 +85,10 @@ def function_chart(
             ],
         }
         layers.insert(0, view("flat", mark("rect", opacity=0.12), region))
-    subtitle = tr("explorer.df_subtitle") if column == "df" else None
-    return chart(data, layers, tr(f"explorer.title_{column}"), subtitle)
+    subtitle = [tr("explorer.df_subtitle")] if column == "df" else []
+    if zoom:
+        subtitle.append(tr("explorer.zoom_note", lo=ZOOM[0], hi=ZOOM[1]))
+    return chart(data, layers, tr(f"explorer.title_{column}"), subtitle or None)
 
 
 def _depth_rows(theory: pd.DataFrame, measured: pd.DataFrame, names, kinds) -> pd.DataFrame:

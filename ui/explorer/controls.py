@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sim.activations import ACTIVATIONS
+from ui.charts.explorer import ZOOM
 from ui.common.i18n import t
 from ui.common.wording import choice_label
 from ui.explorer import state
@@ -48,3 +49,9 @@ def depth_ui(tr) -> tuple[str, int]:
         t("explorer.depth"), *state.DEPTHS, key="ex_depth", persist_state="session"
     )
     return init, depth
+
+
+def zoom_ui() -> bool:
+    """Whether f(x)'s y axis zooms on the bounded functions (ui.charts.explorer.ZOOM)."""
+    label = t("explorer.zoom", lo=ZOOM[0], hi=ZOOM[1])
+    return st.toggle(label, value=True, key="ex_zoom", persist_state="session")
