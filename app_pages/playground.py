@@ -36,27 +36,34 @@ with lab.lock:
     state.write_url(lab)
 
     # --- page ----------------------------------------------------------------------------------
+    steps = actions.steps_to_run(lab, change)  # known before anything is drawn: busy buttons
     st.title(t("playground.title"))
     st.caption(t("playground.intro"))
     url_notice(url_problems)
-    panels.notices(lab, change)
+    panels.notices(lab, change, training=bool(steps))
     learner.seat_ui(check.get_progress())  # a room link opened on the Playground seats here
     seat.visit(teacher_pin.exercise)
     banner.banner(lab, teacher_pin, current_lang())
-    steps = actions.action_bar_ui(lab)
-    progress = st.empty()
-    status, findings = st.container(), st.container()
+    bar = st.empty()
+    actions.action_bar_ui(lab, bar, busy=bool(steps))
+    progress, status, findings = st.empty(), st.empty(), st.empty()
     board = Board(lab.cache)
 
     if steps and lab.sim is not None:
         sim = lab.sim
-        result = actions.train(lab, steps, progress, live=lambda: board.draw_live(sim))
-        if result is not None and result.diverged:
-            st.rerun()  # redraw the buttons: a diverged network has nothing more to train
+        panels.status(lab, status)
+        panels.training_notice(findings)
 
-    with status:
-        panels.status(lab)
-    with findings, st.expander(t("playground.diagnosis"), expanded=True, icon=ICON_DIAGNOSIS):
+        def live() -> None:
+            board.draw_live(sim)
+            panels.status(lab, status)
+
+        actions.train(lab, steps, progress, live=live)
+        actions.action_bar_ui(lab, bar)  # free again (or disabled: a diverged network)
+
+    panels.status(lab, status)
+    with findings.container(), st.expander(t("playground.diagnosis"), expanded=True,
+                                           icon=ICON_DIAGNOSIS):  # fmt: skip
         panels.diagnosis(lab)
     if lab.sim is not None:
         board.draw(lab.sim)

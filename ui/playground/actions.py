@@ -1,9 +1,9 @@
 """What the user asks the Playground to do: pick a preset, Step, Train N, Continue, Reset.
 
-`action_bar_ui` draws the buttons and returns how many steps to train in this run (0 for none);
-`train` runs them through the one burst runner (ui.common.burst). Preset and Reset act in
-callbacks, before the script draws anything, so the widgets already show the new config when
-they are drawn.
+Every button acts in a callback, before the script draws anything: Preset and Reset so that the
+widgets already show the new config, the training buttons so that `steps_to_run` knows what
+this run trains before `action_bar_ui` draws them (busy while it trains). `train` runs the
+steps through the one burst runner (ui.common.burst).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
 from ui.playground.controls import seed_widgets
-from ui.playground.lab import BURST_SIZES, DEFAULT_BURST, Lab
+from ui.playground.lab import BURST_SIZES, DEFAULT_BURST, Change, Lab
 
 PRESET_KEY = "pg_preset"
 BURST_KEY = "pg_burst"
@@ -87,49 +87,71 @@ def _reset(lab: Lab) -> None:
         lab.notices.append(("info", t("playground.reset_done")))
 
 
-def action_bar_ui(lab: Lab) -> int:
+# Each training button: (key, catalog label, icon); Train is the primary one.
+BUTTONS: tuple[tuple[str, str, str], ...] = (
+    ("step", "playground.step", ":material/skip_next:"),
+    ("train", "playground.train", ":material/play_arrow:"),
+    ("continue", "playground.continue", ":material/fast_forward:"),
+)
+BUSY_SUFFIX = "_busy"  # the keys of the bar drawn while a burst runs (a key is drawn once a run)
+
+
+def _ask(lab: Lab, what: str) -> None:
+    lab.asked = what  # a callback: read by steps_to_run before anything is drawn
+
+
+def steps_to_run(lab: Lab, change: Change | None) -> int:
+    """How many steps this run trains: the rest of a burst a rerun cut short when no setting
+    changed (then a click on Step/Train/Continue does nothing more), else what a button asked."""
+    asked, lab.asked = lab.asked, None
+    resumed = lab.resumes(change is not None and change.kind == "same")
+    if resumed or lab.sim is None or lab.sim.diverged or asked is None:
+        return resumed
+    cap = max_burst_steps(lab.cfg)
+    size = st.session_state.get(BURST_KEY, DEFAULT_BURST)
+    size = int(size) if isinstance(size, int) else DEFAULT_BURST
+    wanted = {"step": 1, "train": size, "continue": lab.continue_size(size)}[asked]
+    return max(1, min(wanted, cap))
+
+
+def action_bar_ui(lab: Lab, where, busy: bool = False) -> None:
+    """The burst size and the buttons, in `where` (an st.empty). `busy`: a burst runs in this
+    run, so they show disabled under other keys; draw them again, free, when it has ended."""
     sizes = burst_sizes(lab)
     current = st.session_state.get(BURST_KEY)
     if current not in sizes:  # first draw, or over the budget of a heavier config
         wanted = current if isinstance(current, int) else DEFAULT_BURST
         st.session_state[BURST_KEY] = size_up_to(sizes, wanted)
-    blocked = lab.sim is None or lab.sim.diverged
-    step_col, size_col, train_col, cont_col, reset_col = st.columns(
-        [1, 1.2, 1.2, 1, 1], vertical_alignment="bottom"
-    )
-    size = size_col.selectbox(t("playground.burst_size"), sizes, key=BURST_KEY)
-    step = step_col.button(
-        t("playground.step"), key="step", disabled=blocked, icon=":material/skip_next:"
-    )
-    train = train_col.button(
-        t("playground.train", n=size),
-        key="train",
-        type="primary",
-        disabled=blocked,
-        icon=":material/play_arrow:",
-    )
-    more = cont_col.button(
-        t("playground.continue"),
-        key="continue",
-        help=t("playground.continue_help"),
-        disabled=blocked,
-        icon=":material/fast_forward:",
-    )
-    reset_col.button(
-        t("playground.reset"),
-        key="reset",
-        help=t("playground.reset_help"),
-        on_click=_reset,
-        args=(lab,),
-        icon=":material/restart_alt:",
-    )
-    if step:
-        return 1
-    if train:
-        return int(size)
-    if more:
-        return min(lab.continue_size(int(size)), max_burst_steps(lab.cfg))
-    return 0
+    size = st.session_state[BURST_KEY]
+    suffix = BUSY_SUFFIX if busy else ""
+    disabled = busy or lab.sim is None or lab.sim.diverged
+    with where.container():
+        cols = st.columns([1, 1.2, 1.2, 1, 1], vertical_alignment="bottom")
+        size_col, columns = cols[1], (cols[0], cols[2], cols[3])
+        if busy:
+            size_col.selectbox(t("playground.burst_size"), [size], key=BURST_KEY + suffix,
+                               disabled=True)  # fmt: skip
+        else:
+            size_col.selectbox(t("playground.burst_size"), sizes, key=BURST_KEY)
+        for col, (key, label, icon) in zip(columns, BUTTONS, strict=True):
+            col.button(
+                t("playground.busy") if busy and key == "train" else t(label, n=size),
+                key=key + suffix,
+                type="primary" if key == "train" else "secondary",
+                help=t("playground.continue_help") if key == "continue" else None,
+                disabled=disabled,
+                icon=icon,
+                on_click=_ask,
+                args=(lab, key),
+            )
+        cols[4].button(
+            t("playground.reset"),
+            key="reset" + suffix,
+            help=t("playground.reset_help"),
+            on_click=_reset,
+            args=(lab,),
+            icon=":material/restart_alt:",
+        )
 
 
 def train(

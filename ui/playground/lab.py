@@ -25,11 +25,13 @@ MIN_TIMED_STEPS = 10  # a shorter burst's speed is mostly overhead: keep the las
 
 @dataclass
 class Burst:
-    """The burst in flight (or the last one). `running` is still True after an interruption."""
+    """The burst in flight (or the last one). `running` is still True after an interruption;
+    `paused` once a changed setting, not a click or the language, was the interruption's cause."""
 
     start_step: int
     total: int
     running: bool = True
+    paused: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Lab:
     steps_per_s: float | None = None  # of the last burst long enough to time (>= 10 steps)
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), shown once
     cache: dict = field(default_factory=dict)  # what pages derive from the current network
+    asked: str | None = None  # the training button clicked for this run: step | train | continue
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # -- the network ---------------------------------------------------------------------------
@@ -99,6 +102,17 @@ class Lab:
             self.last_result = result
             if result.steps_run >= MIN_TIMED_STEPS:
                 self.steps_per_s = result.steps_per_s
+
+    def resumes(self, same_settings: bool) -> int:
+        """Steps to resume now: the rest of a burst the last rerun cut short, when no setting
+        changed (a click or the language switch is no reason to stop). Else it stays paused."""
+        left = self.remaining()
+        if not left or self.burst.paused:
+            return 0
+        if same_settings:
+            return left
+        self.burst.paused = True
+        return 0
 
     def continue_size(self, default: int) -> int:
         """Continue: the rest of an interrupted burst, else another burst of the last size."""

@@ -24,11 +24,12 @@ from ui.common.wording import (
 from ui.playground.lab import Change, Lab
 
 
-def notices(lab: Lab, change: Change | None) -> None:
-    """One-shot notices (preset loaded, reset) and what the last control change did."""
+def notices(lab: Lab, change: Change | None, training: bool = False) -> None:
+    """One-shot notices (preset loaded, reset) and what the last control change did; a burst a
+    changed setting paused, unless this run trains (then the banner would outlive the burst)."""
     show_pending(lab.notices)
     remaining = lab.remaining()
-    if remaining and lab.sim is not None:
+    if remaining and lab.sim is not None and lab.burst.paused and not training:
         show("info", t("playground.stopped", step=lab.sim.step, remaining=remaining))
     if change is None or change.kind == "same":
         return
@@ -46,17 +47,23 @@ def _latest(values, column: int) -> float:
     return float(values[-1, column]) if len(values) else math.nan
 
 
-def status(lab: Lab) -> None:
-    """Step, loss, test accuracy (or test loss), speed; and the device with its reason."""
+def status(lab: Lab, where) -> None:
+    """Step, loss, test accuracy (or test loss), speed; and the device with its reason. Drawn in
+    `where` (an st.empty) before, during and after a burst, so it never shows an older step."""
     sim = lab.sim
     if sim is None:
         return
+    with where.container():
+        _status(lab, sim)
+
+
+def _status(lab: Lab, sim: Simulation) -> None:
     records = sim.records
     loss = _latest(records.step_values, 0)
     test_loss, test_acc = _latest(records.rec_scalars, 0), _latest(records.rec_scalars, 1)
     rate = lab.steps_per_s if lab.steps_per_s is not None else math.nan
     cols = st.columns(4)
-    cols[0].metric(t("playground.metric_step"), f"{sim.step:,}")
+    cols[0].metric(t("playground.metric_step"), _step_text(sim))
     cols[1].metric(t("playground.metric_loss"), _num(loss))
     if sim.task == "classification":
         cols[2].metric(t("playground.metric_test_acc"), _pct(test_acc))
@@ -65,6 +72,19 @@ def status(lab: Lab) -> None:
     speed = t("playground.speed_value", rate=rate) if math.isfinite(rate) else "—"
     cols[3].metric(t("playground.metric_speed"), speed)
     st.caption(device_text(sim.device_choice))
+
+
+def _step_text(sim: Simulation) -> str:
+    """The step count; for a diverged run the step that diverged, as the diagnosis and the
+    loss chart's rule name it (BurstResult.diverged_step)."""
+    if sim.diverged and sim.divergence is not None:
+        return t("playground.metric_step_diverged", step=sim.divergence.diverged_step)
+    return f"{sim.step:,}"
+
+
+def training_notice(where) -> None:
+    """The diagnosis's place while a burst runs: the last one would describe an older step."""
+    show("info", t("playground.diagnosis_training"), where)
 
 
 def _num(x: float) -> str:
