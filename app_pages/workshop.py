@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.common.guard import guarded
 from ui.common.i18n import current_lang, t
 from ui.playground import state
 from ui.room import learner, opening, seat
@@ -10,7 +11,8 @@ from ui.workshop import banner, check, links, panels, pin
 # --- state: the session's lab (the Playground's network), progress, a teacher's pin -----------
 lab = state.get_lab()
 progress = check.get_progress()
-teacher_pin = pin.current()
+# a teacher link's flags work here too (`/workshop?room=CODE&exercise=ID&lock=...`)
+teacher_pin = guarded(pin.apply, lab, panels.PLAYGROUND_PREFIX)[1] or pin.current()
 lang = current_lang()
 
 # --- page --------------------------------------------------------------------------------------

@@ -305,3 +305,14 @@ def test_a_check_made_while_the_database_is_away_is_recorded_once_later(monkeypa
     assert at.session_state["room_seat"].pending == []
     at.run()
     assert get_store().view(new.room.code, new.teacher_key).checks == 1
+
+
+def test_the_learner_link_takes_a_teacher_links_flags_too():
+    _, new = open_room()
+    query = {"room": new.room.code, "name": "Ann", "exercise": "adam_vs_sgd", "lock": "lr"}
+    at = make_app(WORKSHOP, query=query)
+    no_exception(at)
+    assert at.session_state["room_seat"].joined
+    picker = at.radio(key="ws_exercise")
+    assert picker.value == "adam_vs_sgd" and picker.disabled
+    assert url_of(at)["lock"] == "lr" and url_of(at)["room"] == new.room.code
