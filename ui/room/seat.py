@@ -105,6 +105,7 @@ def _resume(seat: Seat, token: str, progress: LearnerProgress) -> Seat:
     ok, mine = call("progress", seat.code, token)
     if not ok:
         return seat  # not this room's learner: the join form asks for a nickname
+    progress.passed.clear()  # in a room, the room's record is what is solved
     progress.passed.update(mine.solved)
     me = mine.learner
     return replace(seat, token=token, nickname=me.nickname, exercise=me.exercise)
