@@ -2,10 +2,9 @@
 
 One function per claim (letters as in shared/reference/claims.md, plus `unpredictable` for the
 article's opening thesis). Each runs its experiment (lessons.experiments measures) and returns
-ClaimEvidence: the measured numbers and the verdict they imply by the rule stated in the
-function. `supports(evidence, verdict)` says whether the measurement backs a verdict, so the
-FAQ's verdicts (content/faq/) are checked by the test suite: if the engine ever disagreed, a
-test would fail.
+ClaimEvidence: the numbers and the verdict they imply by the function's rule. `supports(evidence,
+verdict)` says whether they back a verdict, so a test fails if the engine ever disagreed with
+the FAQ's verdicts (content/faq/).
 
     ev = claim_a()                 # ClaimEvidence(claim="a", numbers={...}, implied="wrong")
     supports(ev, "wrong")          # True
