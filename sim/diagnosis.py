@@ -134,33 +134,37 @@ def _signal(latest: dict[str, np.ndarray], depth: int) -> list[Finding]:
     return [Finding("level", "ok", None, values)]  # internal: within the bands
 
 
+def unit_trouble(
+    saturation: np.ndarray, dead: np.ndarray, activation: Activation
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per hidden layer, whether its share of inputs in the flat region, and its share of dead
+    units, is what the diagnosis calls a problem: (saturated, dead), boolean arrays. A one-sided
+    flat region (ReLU's negative half) is not saturation: half the inputs sit there by design."""
+    saturation, dead = np.asarray(saturation, np.float64), np.asarray(dead, np.float64)
+    saturating = activation.bounded and len(activation.flat) == 2
+    with np.errstate(invalid="ignore"):
+        network = (
+            saturating and np.isfinite(saturation).all() and saturation.mean() > SATURATION_SHARE
+        )
+        hot = (saturation > SATURATION_SHARE) & bool(network)
+        silent = (dead >= DEAD_SHARE) & bool(activation.dead and np.isfinite(dead).all())
+    return hot, silent
+
+
 def _units(latest: dict[str, np.ndarray], depth: int, activation: Activation) -> list[Finding]:
     out = []
     saturation = latest["saturation"][:depth]
     dead = latest["dead_fraction"][:depth]
-    saturating = activation.bounded and len(activation.flat) == 2
-    if saturating and np.isfinite(saturation).all():
+    hot, silent = unit_trouble(saturation, dead, activation)
+    if hot.any():
+        worst = int(np.argmax(saturation)) + 1
         share = float(saturation.mean())
-        if share > SATURATION_SHARE:
-            worst = int(np.argmax(saturation)) + 1
-            out.append(
-                Finding(
-                    "saturation",
-                    "warning",
-                    worst,
-                    {"share": share, "worst": float(saturation.max())},
-                )
-            )
-    if activation.dead and np.isfinite(dead).all() and float(dead.max()) >= DEAD_SHARE:
+        values = {"share": share, "worst": float(saturation.max())}
+        out.append(Finding("saturation", "warning", worst, values))
+    if silent.any():
         worst = int(np.argmax(dead)) + 1
-        out.append(
-            Finding(
-                "dead_units",
-                "warning",
-                worst,
-                {"share": float(dead.max()), "mean": float(dead.mean())},
-            )
-        )
+        values = {"share": float(dead.max()), "mean": float(dead.mean())}
+        out.append(Finding("dead_units", "warning", worst, values))
     return out
 
 

@@ -421,6 +421,7 @@ def test_every_key_is_listed_and_in_both_catalogs(sims):
     h.loc[h["metric"] == "grad_norm", "value"] = 0.0
     charts.grad_norm_chart(h, tr)
     charts.loss_chart(sims["diverged"].history, tr, 5)
+    charts.unit_health_chart(sims["relu"].history, tr, "relu")  # ReLU's note
     charts.placeholder(tr)
     assert set(USED) <= set(CHART_KEYS), sorted(set(USED) - set(CHART_KEYS))
     assert set(CHART_KEYS) <= set(USED), sorted(set(CHART_KEYS) - set(USED))
@@ -491,7 +492,15 @@ def test_the_unit_legend_stacks_its_two_long_entries(sims):
     spec = spec_of(charts.unit_health_chart(sims["relu"].history, tr))
     legend = encodings(spec, "color")[0]["legend"]
     assert legend["columns"] == 1 and legend["labelLimit"] == 0  # one a line, never cut
-    assert spec["height"] == charts.base.HEIGHT + charts.training.LEGEND_LINE  # bars keep theirs
+    lines = len(
+        legend["scale"]["domain"]
+        if "scale" in legend
+        else encodings(spec, "color")[0]["scale"]["domain"]
+    )
+    assert lines == 3  # flat region, dead, a problem
+    assert (
+        spec["height"] == charts.base.HEIGHT + (lines - 1) * charts.training.LEGEND_LINE
+    )  # bars keep theirs
 
 
 def test_the_board_sends_every_dataset_as_arrow_with_the_same_rows(sims):
@@ -712,3 +721,30 @@ def test_the_faq_example_keeps_its_colours_in_both_languages_and_explains_its_li
         assert spec["height"] >= 200 and spec["title"]["subtitle"]
         assert all(_contrast(v["encoding"]["y"]["axis"]["titleColor"]) >= 4.5 for v in layers)
     assert looks[0] == looks[1] and looks[0][0] != looks[0][1]
+
+
+def _unit_history(saturation: list[float], dead: list[float]) -> pd.DataFrame:
+    rows = [(5, i + 1, "saturation", v) for i, v in enumerate(saturation)]
+    rows += [(5, i + 1, "dead_fraction", v) for i, v in enumerate(dead)]
+    rows += [(5, len(saturation) + 1, "grad_norm", 1.0)]  # the output layer
+    return pd.DataFrame(rows, columns=["step", "layer", "metric", "value"])
+
+
+def test_units_in_trouble_are_coloured_by_whether_they_are_a_problem():
+    from sim.diagnosis import diagnose  # noqa: F401  (the rule the chart follows)
+
+    problem = tr("charts.unit_problem")
+    relu = _unit_history([0.5, 0.52, 0.49], [0.0, 0.05, 0.0])  # a healthy ReLU network
+    spec = spec_of(charts.unit_health_chart(relu, tr, "relu"))
+    rows = dataset_with(spec, "shade")
+    assert problem not in {r["shade"] for r in rows} and not any(r["mark"] for r in rows)
+    assert tr("charts.units_relu_note") in spec["title"]["subtitle"][0]
+    dying = _unit_history([0.9, 0.95, 0.9], [0.1, 0.6, 0.7])
+    rows = dataset_with(spec_of(charts.unit_health_chart(dying, tr, "relu")), "shade")
+    flagged = {(r["kind"], r["layer"]) for r in rows if r["shade"] == problem}
+    assert flagged == {(tr("charts.dead"), 2), (tr("charts.dead"), 3)}  # the flat half is not
+    assert all(r["mark"] == "!" for r in rows if r["shade"] == problem)
+    saturated = _unit_history([0.3, 0.6, 0.7], [0.0, 0.0, 0.0])  # sigmoid: mean 0.53 > 0.4
+    rows = dataset_with(spec_of(charts.unit_health_chart(saturated, tr, "sigmoid")), "shade")
+    flagged = {(r["kind"], r["layer"]) for r in rows if r["shade"] == problem}
+    assert flagged == {(tr("charts.saturation"), 2), (tr("charts.saturation"), 3)}

@@ -77,6 +77,8 @@ CHART_KEYS: tuple[str, ...] = (
     "charts.saturation",
     "charts.dead",
     "charts.share",
+    "charts.unit_problem",
+    "charts.units_relu_note",
     # e. update ratio
     "charts.update_title",
     "charts.update_subtitle",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.activations import ACTIVATIONS
+from sim.diagnosis import unit_trouble
 from ui.charts.base import (
     HEIGHT,
     MAX_ROWS,
@@ -207,27 +209,51 @@ def activation_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     return chart({"layers": stats}, parts, title, subtitle)
 
 
-def unit_health_chart(history: pd.DataFrame, tr: Tr) -> Spec:
+UNIT_COLORS = ("#56b4e9", "#8c8c8c", "#c2410c")  # flat region, dead, a problem (Okabe-Ito-like)
+
+
+def unit_health_chart(history: pd.DataFrame, tr: Tr, activation: str | None = None) -> Spec:
     """Per hidden layer at the latest recorded step: the share of (sample, unit) inputs in the
     activation's flat region (saturation; for ReLU the negative side) and the share of units
     silent for the whole batch (dead), side by side, 0-100%. Empty history: placeholder.
-    The two long legend entries stand one above the other, so neither is cut off."""
+    A bar is in the warning colour, marked "!", only where sim.diagnosis.unit_trouble calls it a
+    problem for `activation` (a name in sim.activations; none: nothing is judged). One legend
+    entry a line, so none is cut off."""
     names = ("saturation", "dead_fraction")
     wide = _latest_wide(history, names) if len(history) else pd.DataFrame()
     if wide.empty or not set(names) <= set(wide.columns):
         return placeholder(tr)
     count = n_layers(history)
     kinds = [tr("charts.saturation"), tr("charts.dead")]
+    act = ACTIVATIONS.get(activation or "")
+    sat, dead = (wide[name].to_numpy(np.float64) for name in names)
+    hot, silent = unit_trouble(sat, dead, act) if act else (sat < 0, dead < 0)
     layer = np.tile(wide["layer"].to_numpy(), len(names))
+    trouble = np.concatenate([hot, silent])
+    shades = [*kinds, tr("charts.unit_problem")]
     shares = pd.DataFrame(
         {
             "layer": layer,
             "kind": np.repeat(kinds, len(wide)),
-            "value": np.concatenate([wide[name].to_numpy() for name in names]),
+            "value": np.concatenate([sat, dead]),
             "layer_name": layer_names(tr, layer, count),
+            "shade": np.where(trouble, shades[2], np.repeat(kinds, len(wide))),
+            "mark": np.where(trouble, "!", ""),  # a second cue beside the colour
         }
     )
-    encoding = {
+    encoding = _unit_encoding(tr, count, kinds, shades)
+    label = {k: v for k, v in encoding.items() if k in ("x", "xOffset", "y")}
+    label["text"] = field("mark", NOMINAL)
+    text = mark("text", baseline="bottom", dy=-2, fontWeight="bold", color=UNIT_COLORS[2])
+    layers = [view("shares", mark("bar"), encoding), view("shares", text, label)]
+    subtitle = tr("charts.units_relu_note") if act is not None and act.dead else None
+    # each further legend line adds its height, so the bars keep theirs
+    height = HEIGHT + 2 * LEGEND_LINE
+    return chart({"shares": shares}, layers, tr("charts.units_title"), subtitle, height=height)
+
+
+def _unit_encoding(tr: Tr, count: int, kinds: list[str], shades: list[str]) -> Spec:
+    return {
         "x": field(
             "layer", ORDINAL, axis=layer_axis(tr, count), scale={"domain": list(range(1, count))}
         ),
@@ -240,10 +266,10 @@ def unit_health_chart(history: pd.DataFrame, tr: Tr) -> Spec:
             title=tr("charts.share"),
         ),
         "color": field(
-            "kind",
+            "shade",
             NOMINAL,
             legend={"columns": 1, "labelLimit": 0, "orient": "top"},
-            scale={"domain": kinds, "range": ["#e6a23c", "#6b6b6b"]},
+            scale={"domain": shades, "range": list(UNIT_COLORS)},
             title=None,
         ),
         "tooltip": [
@@ -252,6 +278,3 @@ def unit_health_chart(history: pd.DataFrame, tr: Tr) -> Spec:
             tip("value", QUANT, tr("charts.share"), ".1%"),
         ],
     }
-    bars = view("shares", mark("bar"), encoding)
-    # the legend's second line adds its height, so the bars keep theirs
-    return chart({"shares": shares}, [bars], tr("charts.units_title"), height=HEIGHT + LEGEND_LINE)

@@ -122,7 +122,7 @@ class Board:
             "accuracy": lambda: charts.accuracy_chart(history, tr),
             "activations": lambda: charts.activation_chart(history, tr),
             "update_ratio": lambda: charts.update_ratio_chart(history, tr),
-            "units": lambda: charts.unit_health_chart(history, tr),
+            "units": lambda: charts.unit_health_chart(history, tr, sim.cfg.activation),
         }
 
     def _network_charts(self, sim: Simulation, tr) -> dict[str, Builder]:
