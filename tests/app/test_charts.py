@@ -748,3 +748,21 @@ def test_units_in_trouble_are_coloured_by_whether_they_are_a_problem():
     rows = dataset_with(spec_of(charts.unit_health_chart(saturated, tr, "sigmoid")), "shade")
     flagged = {(r["kind"], r["layer"]) for r in rows if r["shade"] == problem}
     assert flagged == {(tr("charts.saturation"), 2), (tr("charts.saturation"), 3)}
+
+
+def test_palettes_stay_apart_under_deuteranopia_and_protanopia():
+    from tests.app.cvd import closest_pair
+    from ui.charts import gradients, training
+
+    assert closest_pair(gradients.BAND_COLORS, gradients.BAND_OPACITY) >= 30  # faint bands
+    assert closest_pair(training.UNIT_COLORS) >= 60
+    assert closest_pair(charts.base.SPLIT_COLORS) >= 60
+
+
+def test_band_labels_sit_mid_band_and_a_thin_band_goes_unlabelled():
+    from ui.charts.gradients import _label_at
+
+    mid = _label_at(1e-4, 1e-2, 1e-8, 1e2, "healthy")
+    assert mid == {"label": "healthy", "label_y": pytest.approx(1e-3)}
+    assert _label_at(1e-4, 2e-4, 1e-8, 1e2, "thin")["label"] == ""
+    assert _label_at(1e-9, 1e-4, 1e-6, 1e2, "cut")["label_y"] == pytest.approx(1e-5)  # visible part

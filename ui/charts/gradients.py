@@ -15,6 +15,7 @@ import pandas as pd
 from sim.diagnosis import EXPLODE_RATIO, VANISH_RATIO
 from ui.charts.base import (
     MAX_ROWS,
+    MUTED_COLOR,
     UNDERFLOW_COLOR,
     Tr,
     at_floor,
@@ -42,7 +43,11 @@ from ui.charts.spec import (
     view,
 )
 
-BAND_COLORS = ("#9ecae1", "#a1d99b", "#fc9272")  # vanishing, healthy, exploding
+# vanishing, healthy, exploding: blue and orange stay apart under deuteranopia and protanopia
+# (red against green would not), healthy a neutral grey; each band also carries its name
+BAND_COLORS = ("#0072b2", "#bdbdbd", "#e69f00")
+BAND_OPACITY = 0.3
+LABEL_DECADES = 0.6  # a band thinner than this on the log axis is left unlabelled (no overlap)
 UPDATE_GUIDE = 1e-3  # Karpathy's rule of thumb for ||dW|| / ||W|| per step
 
 
@@ -122,7 +127,7 @@ def _bands(ref: float, lo: float, hi: float, tr: Tr, y_scale: Spec) -> tuple[lis
     cuts = [lo, ref * VANISH_RATIO, ref * EXPLODE_RATIO, hi]
     names = ["charts.band_vanishing", "charts.band_healthy", "charts.band_exploding"]
     rows = [
-        {"band": tr(k), "y": a, "y2": b, "color": c}
+        {"band": tr(k), "y": a, "y2": b, "color": c, **_label_at(a, b, lo, hi, tr(k))}
         for k, a, b, c in zip(names, cuts[:-1], cuts[1:], BAND_COLORS, strict=True)
     ]
     band = {
@@ -130,14 +135,22 @@ def _bands(ref: float, lo: float, hi: float, tr: Tr, y_scale: Spec) -> tuple[lis
         "y": field("y", QUANT, scale=y_scale),
         "y2": {"field": "y2"},
     }
-    text = mark("text", align="right", baseline="top", dx=-4, dy=3, fontStyle="italic")
+    text = mark("text", align="right", baseline="middle", dx=-4, fontStyle="italic")
     label = {
-        "color": {"value": "#555"},
-        "text": field("band", NOMINAL),
+        "color": {"value": MUTED_COLOR},
+        "text": field("label", NOMINAL),
         "x": {"value": {"expr": "width"}},
-        "y": field("y2", QUANT, scale=y_scale),
+        "y": field("label_y", QUANT, scale=y_scale),
     }
-    return rows, view("bands", mark("rect", opacity=0.25), band), view("bands", text, label)
+    return rows, view("bands", mark("rect", opacity=BAND_OPACITY), band), view("bands", text, label)
+
+
+def _label_at(a: float, b: float, lo: float, hi: float, name: str) -> dict:
+    """A band's label in the middle of its visible part (log scale), or none where that part
+    is too thin to hold it without touching its neighbour's."""
+    a, b = max(a, lo), min(b, hi)
+    thick = b > a and np.log10(b / a) >= LABEL_DECADES
+    return {"label": name if thick else "", "label_y": float(np.sqrt(a * b)) if b > a else lo}
 
 
 def _norm_domain(grad: pd.DataFrame, signal: pd.DataFrame, count: int) -> tuple[float, float]:
