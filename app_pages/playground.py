@@ -43,7 +43,7 @@ with lab.lock:
     panels.notices(lab, change, training=bool(steps))
     learner.seat_ui(check.get_progress())  # a room link opened on the Playground seats here
     seat.visit(teacher_pin.exercise)
-    banner.banner(lab, teacher_pin, current_lang())
+    banner.banner(lab, teacher_pin, current_lang(), training=bool(steps))
     bar = st.empty()
     actions.action_bar_ui(lab, bar, busy=bool(steps))
     progress, status, findings = st.empty(), st.empty(), st.empty()

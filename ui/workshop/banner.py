@@ -17,8 +17,9 @@ from ui.workshop.pin import Pin, clear
 WORKSHOP = "app_pages/workshop.py"
 
 
-def banner(lab: Lab, pin: Pin, lang: str) -> None:
-    """The Playground's exercise strip: goal, Check my network, hints on the Workshop page."""
+def banner(lab: Lab, pin: Pin, lang: str, training: bool = False) -> None:
+    """The Playground's exercise strip: goal, Check my network, hints on the Workshop page.
+    `training`: a burst runs after it in this run (a check of the network so far goes stale)."""
     if pin.exercise is None:
         pin_notice(pin)
         return
@@ -27,7 +28,7 @@ def banner(lab: Lab, pin: Pin, lang: str) -> None:
         st.markdown(f"**{t('workshop.banner', title=ex.text[lang].title)}** {ex.text[lang].goal}")
         if pin.teacher:
             st.caption(t("workshop.pin_controls", fields=pinned_labels(pin)))
-        check_section(ex, lab, lang, key="pg_ws_check")
+        check_section(ex, lab, lang, key="pg_ws_check", training=training)
         left, right = st.columns(2)
         left.page_link(WORKSHOP, label=t("workshop.to_workshop"), icon=":material/school:")
         if not pin.teacher:

@@ -24,6 +24,7 @@ from ui.common.i18n import t
 from ui.common.wording import field_label, value_text
 from ui.playground.lab import Lab
 from ui.room import seat
+from ui.workshop.pin import current
 from ui.workshop.progress import LearnerProgress
 
 PROGRESS_KEY = "workshop_progress"
@@ -137,13 +138,33 @@ def changes_text(start: RunConfig, cfg: RunConfig) -> str:
     return t("workshop.yours_changed", items=items)
 
 
-def check_section(ex: Exercise, lab: Lab, lang: str, key: str = "ws_check") -> None:
-    """What will be checked, the button, and the latest result for this exercise."""
+def stale(result: CheckResult, lab: Lab, training: bool = False) -> bool:
+    """The network changed since `result` checked it: other settings, or (when the check read
+    the session's own network) more steps trained, or being trained in this run."""
+    if result.cfg != lab.cfg:
+        return True
+    yours = result.runs.get("yours")
+    if yours is None or yours.source != "session":
+        return False
+    steps = lab.sim.step if lab.sim is not None else 0
+    return training or yours.numbers["steps"] != steps
+
+
+def check_section(
+    ex: Exercise, lab: Lab, lang: str, key: str = "ws_check", training: bool = False
+) -> None:
+    """What will be checked, the button, and the latest result for this exercise, unless the
+    network changed since (then only that it did: the verdict was about another network).
+    `training`: the Playground trains after drawing this, in the same run."""
     steps = lab.sim.step if lab.sim is not None else 0
     st.caption(changes_text(ex.start_config, lab.cfg) + " " + t("workshop.trained", steps=steps))
+    if current().exercise != ex.id:  # Check tests the Playground's network, whatever it is
+        st.info(t("workshop.not_opened"), icon=":material/info:")
     placeholder = st.empty()
     if st.button(t("workshop.check"), key=key, icon=":material/fact_check:"):
         run(ex, lab, placeholder)
     result = get_progress().last.get(ex.id)
-    if result is not None:
+    if result is not None and stale(result, lab, training):
+        st.caption(t("workshop.stale"))
+    elif result is not None:
         show(ex, result, lang)

@@ -16,7 +16,7 @@ from lessons.exercises.model import Exercise
 from ui.common.i18n import t
 from ui.playground.controls import seed_widgets
 from ui.playground.lab import Lab
-from ui.workshop.pin import Pin, set_pin
+from ui.workshop.pin import Pin, offer_steps, set_pin
 from ui.workshop.progress import LearnerProgress, report_csv, report_json
 
 PLAYGROUND = "app_pages/playground.py"
@@ -92,6 +92,7 @@ def open_button(ex: Exercise, lab: Lab, pin: Pin) -> None:
         cfg, _ = kept.enforce(ex.start_config)
         lab.load(cfg)
         seed_widgets(lab.cfg, PLAYGROUND_PREFIX)  # the Playground's widgets show the new config
+        offer_steps(ex)
         st.switch_page(PLAYGROUND, query_params=kept.query())
 
 

@@ -32,6 +32,7 @@ from ui.common import session
 from ui.common.i18n import t
 from ui.common.urlstate import Key, Sync, Table, choice, names
 from ui.common.wording import field_label, problems_text
+from ui.playground.actions import BURST_KEY
 from ui.playground.controls import seed_widgets
 from ui.playground.lab import Lab
 from ui.playground.state import PRESET_PARAM  # read as a base; it leaves the URL once used
@@ -132,6 +133,11 @@ def set_pin(pin: Pin) -> None:
     URL.remember(pin.query())
 
 
+def offer_steps(ex) -> None:
+    """The Playground's burst size: the steps the exercise's goal is judged after."""
+    st.session_state[BURST_KEY] = ex.steps
+
+
 def clear() -> None:
     st.session_state[PIN_KEY] = NO_PIN
     URL.write({})
@@ -145,6 +151,8 @@ def apply(lab: Lab, prefix: str) -> Pin:
         set_pin(pin)
         lab.load(cfg)
         seed_widgets(lab.cfg, prefix)
+        if pin.exercise is not None:
+            offer_steps(EXERCISES[pin.exercise])
         if found:
             lab.notices.append(("warning", t("common.url_notice", items=problems_text(found))))
         if ignored:
