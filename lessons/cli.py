@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -40,6 +39,7 @@ from sim.cli import (
     emit,
     json_safe,
 )
+from sim.cli import main as cli_main
 from sim.config import RunConfig
 
 PROG = "python -m lessons"
@@ -208,32 +208,6 @@ EXERCISE = Command("exercise", "workshop exercises: list, show, check", _add_arg
 COMMANDS = (EXERCISE,)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse would print usage + message over two lines
-        raise UsageError(message)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description=__doc__.split("\n")[0], allow_abbrev=False)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for cmd in COMMANDS:
-        child = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help, allow_abbrev=False)
-        cmd.add_arguments(child)
-        child.set_defaults(handler=cmd.handler)
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; a mistake is one line on stderr and exit status 2, never a traceback."""
-    try:
-        args = build_parser().parse_args(argv)
-        return args.handler(args)
-    except UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. piped into `head`: the reader left, which is not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    """Run one command with sim's CLI frame: a mistake is one line on stderr and exit status 2."""
+    return cli_main(argv, COMMANDS, PROG, __doc__.split("\n")[0])

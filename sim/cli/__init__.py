@@ -59,8 +59,12 @@ def commands() -> list[Command]:
     return [RUN, SWEEP, PRESETS_COMMAND]
 
 
-def build_parser(cmds: Sequence[Command], prog: str = "python -m sim") -> argparse.ArgumentParser:
-    parser = Parser(prog=prog, description=__doc__.split("\n")[0], allow_abbrev=False)
+def build_parser(
+    cmds: Sequence[Command], prog: str = "python -m sim", description: str | None = None
+) -> argparse.ArgumentParser:
+    """The parser of `prog`: one subcommand per Command (another package's CLI passes its own)."""
+    about = description or __doc__.split("\n")[0]
+    parser = Parser(prog=prog, description=about, allow_abbrev=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in cmds:
         child = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help, allow_abbrev=False)
@@ -73,9 +77,10 @@ def main(
     argv: Sequence[str] | None = None,
     cmds: Sequence[Command] | None = None,
     prog: str = "python -m sim",
+    description: str | None = None,
 ) -> int:
     """Run one command; a mistake is one line on stderr and exit status 2, never a traceback."""
-    parser = build_parser(commands() if cmds is None else cmds, prog)
+    parser = build_parser(commands() if cmds is None else cmds, prog, description)
     try:
         args = parser.parse_args(argv)
         return args.handler(args)
