@@ -182,3 +182,25 @@ def test_charts_on_nothing_are_placeholders():
     for chart in (loss_overlay, grad_by_layer, heatmaps):
         assert "no_data" not in str(as_json(chart(empty, LABELS, tr)))
     assert as_json(sweep_chart(pd.DataFrame(), "ratio", tr))["mark"]["type"] == "text"
+
+
+def test_legends_name_each_run_by_what_differs(trained):
+    from ui.compare.panels import run_labels
+
+    en = lambda key, **p: text("en", key, **p)  # noqa: E731
+    labels = run_labels(vary(DEFAULT, "activation", 3), en)
+    assert labels == ["1 · Activation: ReLU", "2 · Activation: Sigmoid", "3 · Activation: Tanh"]
+    two = run_labels([DEFAULT, DEFAULT.replace(depth=12)], en)
+    assert two[0].endswith(": 6") and two[1].endswith(": 12")
+    for chart in (loss_overlay, accuracy_overlay, grad_by_layer):
+        spec = as_json(chart(trained, labels, tr))
+        color = next(c for c in _colors(spec))
+        assert color["field"] == "run_label" and color["scale"]["domain"] == labels
+        assert color["legend"]["labelLimit"] == 0  # never cut
+        assert spec["height"] > 260  # a second legend row adds its height, the plot keeps its own
+
+
+def _colors(spec: dict):
+    for v in [spec, *spec.get("layer", [])]:
+        if "color" in v.get("encoding", {}):
+            yield v["encoding"]["color"]

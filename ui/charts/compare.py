@@ -11,7 +11,16 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ui.charts.base import MAX_ROWS, UNDERFLOW_COLOR, Tr, at_floor, log_domain, run_metric, thin
+from ui.charts.base import (
+    HEIGHT,
+    MAX_ROWS,
+    UNDERFLOW_COLOR,
+    Tr,
+    at_floor,
+    log_domain,
+    run_metric,
+    thin,
+)
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
@@ -30,15 +39,25 @@ from ui.charts.spec import (
 RUN_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2")
 
 
+LEGEND_COLUMNS = 2  # run names side by side, two to a row, so a long name is never cut
+LEGEND_LINE = 18  # pixels a legend row takes (Streamlit's chart theme)
+
+
 def run_color(labels: Sequence[str], tr: Tr) -> Spec:
-    """By run number; the legend is one short row (the run cards above carry the names)."""
-    numbers = [str(i + 1) for i in range(len(labels))]
+    """By run, the legend naming each run by what differs (ui.compare.panels.run_labels); the
+    same colour for the same run in every chart."""
     return field(
-        "run_no",
+        "run_label",
         NOMINAL,
-        legend={"direction": "horizontal", "orient": "top", "title": tr("compare.run")},
-        scale={"domain": numbers, "range": list(RUN_COLORS[: len(labels)])},
+        legend={"columns": LEGEND_COLUMNS, "labelLimit": 0, "orient": "top", "title": None},
+        scale={"domain": list(labels), "range": list(RUN_COLORS[: len(labels)])},
     )
+
+
+def legend_height(labels: Sequence[str], height: int = HEIGHT) -> int:
+    """The chart's height with the legend's further rows added, so the plot keeps its own."""
+    rows = -(-len(labels) // LEGEND_COLUMNS)
+    return height + LEGEND_LINE * max(0, rows - 1)
 
 
 def _curves(frame: pd.DataFrame, name: str, labels: Sequence[str]) -> pd.DataFrame:
@@ -80,7 +99,7 @@ def loss_overlay(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec:
     lines = view(
         "runs", mark("line", clip=True, strokeWidth=1.6), _over_steps(rows, y, labels, tr, value)
     )
-    return chart({"runs": rows}, [lines], tr("compare.loss_title"))
+    return chart({"runs": rows}, [lines], tr("compare.loss_title"), height=legend_height(labels))
 
 
 def accuracy_overlay(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec | None:
@@ -96,7 +115,8 @@ def accuracy_overlay(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec
     value = tip("value", QUANT, tr("charts.accuracy"), ".1%")
     line = mark("line", point={"size": 12}, strokeWidth=1.6)
     lines = view("runs", line, _over_steps(rows, y, labels, tr, value))
-    return chart({"runs": rows}, [lines], tr("compare.accuracy_title"))
+    title = tr("compare.accuracy_title")
+    return chart({"runs": rows}, [lines], title, height=legend_height(labels))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,4 +157,5 @@ def grad_by_layer(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec:
         view("runs", mark("point", filled=True, size=45), base),
         underflow_marks("runs", base, UNDERFLOW_COLOR),
     ]
-    return chart({"runs": rows}, layers, tr("compare.grad_title"), tr("compare.grad_subtitle"))
+    title, subtitle = tr("compare.grad_title"), tr("compare.grad_subtitle")
+    return chart({"runs": rows}, layers, title, subtitle, height=legend_height(labels))

@@ -31,13 +31,16 @@ BURST_KEY = "cmp_burst"
 
 
 def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
-    """'1 · Sigmoid, 10 layers: vanishing' (a preset) or '2 · Activation: Tanh' (a variation)."""
+    """'1 · Activation: Sigmoid', '2 · Activation: Tanh': every run named by the fields where the
+    runs differ (at most two, then '+n'); a preset by its name; runs that differ in nothing by
+    a summary ('ReLU, He, 6 layers'). The charts' legends use these names."""
+    varied = list(dict.fromkeys(k for diff in compare.differences(cfgs) for k in diff))
     labels = []
-    for i, (cfg, diff) in enumerate(zip(cfgs, compare.differences(cfgs), strict=True)):
+    for i, cfg in enumerate(cfgs):
         preset = next((n for n, p in PRESETS.items() if p.cfg == cfg), None)
         if preset is not None:
             name = tr(f"playground.preset_{preset}")
-        elif i == 0 or not diff:
+        elif not varied:
             name = tr(
                 "compare.run_summary",
                 activation=value_text("activation", cfg.activation, tr),
@@ -45,7 +48,7 @@ def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
                 depth=cfg.depth,
             )
         else:
-            shown = [f"{field_label(k, tr)}: {value_text(k, v, tr)}" for k, v in diff.items()]
+            shown = [f"{field_label(k, tr)}: {value_text(k, getattr(cfg, k), tr)}" for k in varied]
             name = ", ".join(shown[:2]) + (f" +{len(shown) - 2}" if len(shown) > 2 else "")
         labels.append(f"{i + 1} · {name}")
     return labels
