@@ -26,15 +26,9 @@ from tests.browser.helpers import (
     ensure_screenshots,
     free_port,
     healthy,
-    in_ci,
     serve_command,
 )
-
-
-def _missing_browser(reason: str) -> None:
-    if in_ci():
-        pytest.fail(f"browser tests cannot run under CI: {reason}")
-    pytest.skip(reason)
+from tests.needs import missing
 
 
 @pytest.fixture(scope="session")
@@ -66,16 +60,16 @@ def server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        _missing_browser(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+        missing("browser tests", f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing_browser("the playwright package is not installed")
+        missing("browser tests", "the playwright package is not installed")
     with sync_playwright() as p:
         try:
             b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         except Exception as exc:  # a Chromium that cannot start counts as missing
-            _missing_browser(f"Chromium did not start: {exc}")
+            missing("browser tests", f"Chromium did not start: {exc}")
         yield b
         with contextlib.suppress(Exception):
             b.close()

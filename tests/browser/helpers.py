@@ -30,10 +30,6 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 MAX_SHOT_HEIGHT = 6000
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

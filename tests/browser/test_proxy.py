@@ -26,9 +26,9 @@ from tests.browser.helpers import (
     ensure_screenshots,
     free_port,
     healthy,
-    in_ci,
     open_app,
 )
+from tests.needs import missing
 
 pytestmark = pytest.mark.browser
 
@@ -56,10 +56,7 @@ STEP_IS = """([sel, idle, n]) => {
 def proxy() -> Iterator[str]:
     """Base URL of the proxy in front of two replicas (`python -m deploy.serve`)."""
     if shutil.which("haproxy") is None:
-        reason = "no haproxy on PATH (apt-get install haproxy)"
-        if in_ci():
-            pytest.fail(f"proxy test cannot run under CI: {reason}")
-        pytest.skip(reason)
+        missing("the proxy test", "no haproxy on PATH (apt-get install haproxy)")
     ensure_screenshots()
     logs = SCREENSHOTS / "proxy"
     port = free_port()

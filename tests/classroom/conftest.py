@@ -16,28 +16,26 @@ import sqlalchemy as sa
 from classroom.records import Limits
 from classroom.store import open_store
 from tests.classroom.helpers import Clock
+from tests.needs import missing
 
 PG_ENV = "GRADLAB_TEST_PG_URL"
 BACKENDS = {"sqlite": "sqlite_url", "postgresql": "pg_url"}  # id -> fixture
-
-
-def _no_server(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true and no PostgreSQL server: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> str:
     url = os.environ.get(PG_ENV)
     if not url:
-        _no_server(f"{PG_ENV} is not set (.ci/run starts a PostgreSQL server and sets it)")
+        missing(
+            "the PostgreSQL tests",
+            f"{PG_ENV} is not set (.ci/run starts a PostgreSQL server and sets it)",
+        )
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
     except sa.exc.OperationalError as exc:
-        _no_server(f"cannot reach {PG_ENV}: {str(exc).splitlines()[0]}")
+        missing("the PostgreSQL tests", f"cannot reach {PG_ENV}: {str(exc).splitlines()[0]}")
     finally:
         engine.dispose()
     return url

@@ -3,15 +3,11 @@ and the PostgreSQL fixture fails rather than skips under CI=true."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from tests.classroom import conftest
+from tests.fresh import ROOT, run_fresh
+from tests.needs import missing
 
-ROOT = Path(__file__).resolve().parents[2]
 CHECK = """
 import sys
 import classroom, classroom.cli, classroom.store, classroom.export, classroom.views
@@ -25,11 +21,7 @@ print("clean")
 
 
 def test_the_classroom_imports_no_ui_library_and_no_engine():
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "clean"
+    assert run_fresh(CHECK) == "clean"
 
 
 def test_the_sources_name_no_ui_library():
@@ -42,7 +34,7 @@ def test_the_sources_name_no_ui_library():
 def test_no_server_skips_outside_ci_and_fails_under_it(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception):
-        conftest._no_server("none here")
+        missing("the PostgreSQL tests", "none here")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):
-        conftest._no_server("none here")
+        missing("the PostgreSQL tests", "none here")

@@ -5,9 +5,9 @@ every content cache empty."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.fresh import run_fresh
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted(
@@ -32,9 +32,5 @@ print(json.dumps({{
 
 def test_importing_lessons_reads_nothing_and_needs_no_ui():
     code = PROBE.format(modules=MODULES)
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout)
+    found = json.loads(run_fresh(code))
     assert found == {"above": [], "read": []}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.fresh import run_fresh
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,11 +20,7 @@ print("clean")
 
 
 def test_import_sim_pulls_in_no_ui_library():
-    done = subprocess.run(
-        [sys.executable, "-c", CHECK], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "clean"
+    assert run_fresh(CHECK) == "clean"
 
 
 def test_sim_sources_do_not_mention_ui_libraries():
