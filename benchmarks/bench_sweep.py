@@ -30,7 +30,10 @@ from sim.presets import BASE  # noqa: E402
 from sim.slots import configure_threads  # noqa: E402
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
-INITS = {"default sweep": ("kaiming_normal",), "3 inits": ("kaiming_normal", "xavier_normal", "default")}
+INITS = {
+    "default sweep": ("kaiming_normal",),
+    "3 inits": ("kaiming_normal", "xavier_normal", "default"),
+}
 DEPTHS = (2, 4, 6, 10, 15, 20)  # as ui.compare.sweep.DEPTHS
 
 
