@@ -23,7 +23,7 @@ from sim.train.simulation import Simulation
 from ui import charts
 from ui.charts import CHART_KEYS, MAX_ROWS, thin
 from ui.charts.base import SUBTITLE_WIDTH, wrap
-from ui.charts.spec import SUBTITLE_LINE, as_json
+from ui.charts.spec import SUBTITLE_LINE, TITLE_LINE, as_json
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = RunConfig(depth=3, width=8, n_samples=120, batch_size=32, device="cpu")
@@ -485,7 +485,10 @@ def test_subtitles_come_in_lines_that_fit_a_half_width_chart(sims, lang):
     # Streamlit fits title and plot into the height: a line added by wrapping adds its height
     grad = spec_of(charts.grad_norm_chart(sims["relu"].history, real))
     extra = len(grad["title"]["subtitle"]) - 2  # two sentences
-    assert grad["height"] == charts.base.HEIGHT + SUBTITLE_LINE * extra
+    title_lines = grad["title"]["text"] if isinstance(grad["title"]["text"], list) else [1]
+    assert grad["height"] == charts.base.HEIGHT + SUBTITLE_LINE * extra + TITLE_LINE * (
+        len(title_lines) - 1
+    )
 
 
 def test_the_unit_legend_stacks_its_two_long_entries(sims):
@@ -766,3 +769,23 @@ def test_band_labels_sit_mid_band_and_a_thin_band_goes_unlabelled():
     assert mid == {"label": "healthy", "label_y": pytest.approx(1e-3)}
     assert _label_at(1e-4, 2e-4, 1e-8, 1e2, "thin")["label"] == ""
     assert _label_at(1e-9, 1e-4, 1e-6, 1e2, "cut")["label_y"] == pytest.approx(1e-5)  # visible part
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_long_titles_come_in_lines_that_fit_a_phone(sims, lang):
+    from ui.charts.base import TITLE_WIDTH
+    from ui.common.i18n import translator
+
+    real = translator(lang)
+    specs = [spec_of(build(sims["relu"].history, real)) for build in HISTORY_CHARTS.values()]
+    sweep = pd.DataFrame({"label": ["a"], "when": ["b"], "depth": [4], "ratio": [0.1]})
+    from ui.charts.sweep import sweep_chart
+
+    specs.append(spec_of(sweep_chart(sweep, "ratio", real)))
+    wrapped = 0
+    for spec in specs:
+        text = spec["title"]["text"]
+        lines = text if isinstance(text, list) else [text]
+        wrapped += len(lines) > 1
+        assert all(cells(line) <= TITLE_WIDTH for line in lines), lines
+    assert wrapped >= 1 or lang == "zh"  # Chinese titles are short enough as they are

@@ -9,7 +9,7 @@ from sim.analysis import compare
 from sim.analysis.compare import FACTORS, Comparison, vary
 from sim.config import DEFAULT, RunConfig
 from sim.presets import PRESETS
-from tests.app.helpers import make_app, no_exception, texts
+from tests.app.helpers import make_app, no_exception, query_of, texts
 from ui.charts.compare import accuracy_overlay, grad_by_layer, loss_overlay
 from ui.charts.heatmap import heatmaps
 from ui.charts.spec import as_json
@@ -22,10 +22,6 @@ SMALL = RunConfig(n_samples=200, depth=3, width=16, batch_size=32)
 
 def lab_of(at):
     return at.session_state["compare_lab"]
-
-
-def query_of(at) -> dict[str, str]:
-    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -204,3 +200,22 @@ def _colors(spec: dict):
     for v in [spec, *spec.get("layer", [])]:
         if "color" in v.get("encoding", {}):
             yield v["encoding"]["color"]
+
+
+def test_the_sweep_legend_names_all_nine_networks_and_keeps_the_line_style_key():
+    labels = [
+        f"{a} · {i}" for a in ("Sigmoid", "Tanh", "ReLU") for i in ("He", "Xavier", "PyTorch")
+    ]
+    rows = [
+        {"label": lab, "when": when, "depth": d, "ratio": 0.1}
+        for lab in labels
+        for when in ("init", "after 50")
+        for d in (2, 4)
+    ]
+    spec = as_json(sweep_chart(pd.DataFrame(rows), "ratio", tr))
+    enc = spec["layer"][0]["encoding"]
+    legend = enc["color"]["legend"]
+    assert legend["orient"] in ("bottom", "top") and legend["labelLimit"] == 0
+    assert legend["columns"] * 3 >= len(labels)  # three rows at most, nothing dropped
+    assert enc["strokeDash"]["legend"] is not None  # the line-style key stays
+    assert spec["height"] >= 260 + 3 * 18

@@ -28,9 +28,11 @@ from ui.charts.base import (
     LAYER_SCHEME,
     MUTED_COLOR,
     TEXT_COLOR,
+    TITLE_WIDTH,
     Tr,
     decades,
     subtitle_lines,
+    wrap,
 )
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -38,6 +40,7 @@ Spec = dict[str, Any]
 
 QUANT, ORDINAL, NOMINAL = "quantitative", "ordinal", "nominal"  # encoding types
 SUBTITLE_LINE = 14  # pixels a subtitle line takes (Streamlit's chart theme)
+TITLE_LINE = 18  # pixels a title line takes
 # Streamlit lays a spec's own config over its chart theme: text colours that pass 4.5:1.
 CONFIG: Spec = {
     "axis": {"labelColor": MUTED_COLOR, "titleColor": TEXT_COLOR},
@@ -144,6 +147,8 @@ def chart(
     params = title_params(title, subtitle)
     sentences = len([subtitle] if isinstance(subtitle, str) else subtitle or [])
     out["height"] = height + SUBTITLE_LINE * (len(params.get("subtitle", [])) - sentences)
+    if isinstance(params["text"], list):
+        out["height"] += TITLE_LINE * (len(params["text"]) - 1)
     out["datasets"] = datasets
     out["title"] = params
     out["config"] = CONFIG
@@ -159,9 +164,10 @@ def describe(title: str, subtitle: str | list[str] | None = None) -> str:
 
 
 def title_params(title: str, subtitle: str | list[str] | None = None) -> Spec:
-    """Left-aligned title; the subtitle grey and broken into lines that fit a half-width chart
+    """Left-aligned title; title and subtitle broken into lines that fit a half-width chart
     (Vega cuts a title line longer than the chart with "…" instead of wrapping it)."""
-    params: Spec = {"text": title, "anchor": "start"}
+    lines = wrap(title, TITLE_WIDTH)
+    params: Spec = {"text": title if len(lines) == 1 else list(lines), "anchor": "start"}
     if subtitle:
         params["subtitle"] = subtitle_lines(subtitle)
     return params

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import UNDERFLOW_COLOR, Tr, at_floor, log_domain
+from ui.charts.base import HEIGHT, UNDERFLOW_COLOR, Tr, at_floor, log_domain
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
@@ -23,6 +23,8 @@ from ui.charts.spec import (
 
 SCHEME = "tableau10"  # one colour per activation and init
 DASHES = ([1, 0], [5, 3])  # at initialisation, after training
+LEGEND_COLUMNS = 3  # networks named in rows of three under the plot: all nine of 3 x 3 show
+LEGEND_LINE = 18  # pixels a legend row takes
 
 
 def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
@@ -39,14 +41,15 @@ def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
     whens = list(dict.fromkeys(rows["when"]))
     title = tr(f"compare.sweep_{quantity}")
     y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
-    dash_legend = {"orient": "right"} if len(whens) > 1 else None
+    labels = list(dict.fromkeys(rows["label"]))
+    dash_legend = {"orient": "top", "direction": "horizontal"} if len(whens) > 1 else None
     base = {
         "x": field("depth", QUANT, axis={"tickMinStep": 1}, title=tr("compare.depth_axis")),
         "y": field("shown", QUANT, axis=log_axis(title, lo, hi), scale=y_scale),
         "color": field(
             "label",
             NOMINAL,
-            legend={"labelLimit": 240, "orient": "right"},
+            legend={"columns": LEGEND_COLUMNS, "labelLimit": 0, "orient": "bottom"},
             scale={"scheme": SCHEME},
             title=None,
         ),
@@ -70,4 +73,7 @@ def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
         view("sweep", mark("point", filled=True, size=40), base),
         underflow_marks("sweep", base, UNDERFLOW_COLOR),
     ]
-    return chart({"sweep": rows}, layers, tr(f"compare.sweep_{quantity}_title"))
+    # the legend rows (and the line-style key above the plot) add their height to the plot's
+    rows_below = -(-len(labels) // LEGEND_COLUMNS) + (len(whens) > 1)
+    height = HEIGHT + LEGEND_LINE * rows_below
+    return chart({"sweep": rows}, layers, tr(f"compare.sweep_{quantity}_title"), height=height)
