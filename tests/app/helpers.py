@@ -47,3 +47,17 @@ def texts(at: AppTest) -> str:
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def query_of(at: AppTest) -> dict[str, str]:
+    """The page's URL query as it stands, one value per key (the last one written)."""
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def diverged_playground() -> AppTest:
+    """The Playground after one burst of a preset that diverges at once."""
+    at = make_app(PLAYGROUND, query={"preset": "relu_exploding_init"})
+    at.button(key="train").click().run()
+    no_exception(at)
+    assert lab_of(at).sim.diverged
+    return at

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from sim.config import DEFAULT
-from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
+from tests.app.helpers import (
+    PLAYGROUND,
+    diverged_playground,
+    lab_of,
+    make_app,
+    no_exception,
+    texts,
+)
 from ui.playground.lab import Burst, Lab
 
 
@@ -67,11 +74,8 @@ def test_same_seed_same_numbers_after_reset():
 
 
 def test_divergence_is_named_and_charts_still_render():
-    at = make_app(PLAYGROUND, query={"preset": "relu_exploding_init"})
-    at.button(key="train").click().run()
-    no_exception(at)
+    at = diverged_playground()
     sim = lab_of(at).sim
-    assert sim.diverged
     d = sim.divergence
     error = " ".join(e.value for e in at.error)
     assert f"step {d.diverged_step}" in error and f"layer {d.diverged_layer}" in error

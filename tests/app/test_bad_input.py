@@ -33,7 +33,7 @@ from sim.codec import from_mapping, parse_value
 from sim.config import DEFAULT, FIELDS, problems
 from sim.presets import PRESETS
 from sim.slots import SLOTS
-from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception
+from tests.app.helpers import PLAYGROUND, diverged_playground, lab_of, make_app, no_exception
 from ui.common.i18n import LANGS, translator
 from ui.common.wording import field_label, problems_text
 from ui.explorer import state as explorer_state
@@ -373,11 +373,7 @@ def test_batchnorm_refuses_batches_of_one_from_the_controls():
 
 
 def test_nan_divergence_through_the_page():
-    at = make_app(PLAYGROUND, query={"preset": "relu_exploding_init"})
-    at.button(key="train").click().run()
-    no_exception(at)
-    sim = lab_of(at).sim
-    assert sim.diverged
+    at = diverged_playground()
     assert at.error and "diverged" in " ".join(e.value for e in at.error).lower()
     specs = at.get("vega_lite_chart")
     assert len(specs) >= 9

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis.theory import curves, flat_regions, through_depth
-from tests.app.helpers import make_app, no_exception, texts
+from tests.app.helpers import make_app, no_exception, query_of, texts
 from ui.charts.explorer import depth_chart, function_chart
 from ui.charts.spec import as_json
 from ui.common.i18n import LANGS, text
@@ -17,10 +17,6 @@ from ui.explorer import state as explorer_state
 from ui.explorer.view import interval, peak_where, property_table
 
 PAGE = "app_pages/explorer.py"
-
-
-def query_of(at) -> dict[str, str]:
-    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
 
 
 @pytest.mark.parametrize("lang", LANGS)
