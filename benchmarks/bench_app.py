@@ -27,12 +27,11 @@ import logging
 import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import sim.config  # noqa: F401  (sim.config first: it imports the registries lazily)
+from deploy.serve import healthy, replica_command, stop
 from sim.config import DEFAULT
 from sim.train.simulation import Simulation
 
@@ -128,13 +127,9 @@ def server_rss_after(steps: int) -> float | None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        replica_command(port), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url)
@@ -165,23 +160,15 @@ def server_rss_after(steps: int) -> float | None:
             browser.close()
         return rss / 2**20
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def _wait_healthy(url: str, timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy")
+    while not healthy(url):
+        if time.monotonic() > deadline:
+            raise RuntimeError("streamlit did not become healthy")
+        time.sleep(0.3)
 
 
 def _idle(page) -> None:

@@ -59,6 +59,7 @@ from benchmarks.measure import (
     tree_cpu,
     tree_rss,
 )
+from deploy import serve
 from tests.browser import helpers as HELPERS  # the browser suite's server and Chromium settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,12 +133,7 @@ def start_server(
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=15)
+    serve.stop(proc)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -86,6 +86,19 @@ def healthy(url: str) -> bool:
         return False
 
 
+def stop(*procs: subprocess.Popen, timeout_s: float = 15) -> None:
+    """Ask each process to end, then wait; one that will not is killed."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=timeout_s)
+
+
 # ---------------------------------------------------------------------------------------------
 # The running set: replicas, then the proxy; stopped in the reverse order
 
@@ -101,15 +114,7 @@ class Stack:
         return next((p for p in self.procs if p.poll() is not None), None)
 
     def stop(self) -> None:
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in reversed(self.procs):
-            try:
-                proc.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=STOP_TIMEOUT_S)
+        stop(*reversed(self.procs), timeout_s=STOP_TIMEOUT_S)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

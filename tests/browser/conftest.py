@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from deploy.serve import stop
 from tests.browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -50,11 +51,7 @@ def server() -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.fixture(scope="session")
