@@ -188,13 +188,33 @@ class Sync:
         st.session_state[self.memo] = query
 
     def write(self, query: dict[str, str]) -> None:
-        """Exactly `query` of this screen's keys in the URL; other keys stay as they are."""
-        url = st.query_params
-        for name in [k for k in url.to_dict() if self.table.owns(k) and k not in query]:
-            del url[name]
-        if any(url.get(k) != v for k, v in query.items()):
-            url.update(query)
+        """Exactly `query` of this screen's keys in the URL; other keys stay as they are. The
+        URL itself changes once, when the run ends (`flush`)."""
+        target = st.session_state.get(PENDING_KEY)
+        if target is None:
+            target = st.query_params.to_dict()
+        target = {k: v for k, v in target.items() if not self.table.owns(k)} | query
+        st.session_state[PENDING_KEY] = target
         self.remember(query)
+
+
+# Every change of st.query_params sends the browser a message, and the browser adds a history
+# entry for each one that changes its URL (pushState): a run that wrote the language and then a
+# screen's keys made Back take a press per message. So a run's writes collect here, and the
+# entrypoint sends the final query once, only when it differs from the URL.
+PENDING_KEY = "_url_pending"
+
+
+def begin_run() -> None:
+    """Forget what an interrupted run meant to write (call at the start of each run)."""
+    st.session_state.pop(PENDING_KEY, None)
+
+
+def flush() -> None:
+    """Send this run's URL, once, when it changed (call when the page has run)."""
+    target = st.session_state.pop(PENDING_KEY, None)
+    if target is not None and target != st.query_params.to_dict():
+        st.query_params.from_dict(target)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,3 +238,9 @@ def init_language() -> list[Problem]:
 
 def write_language() -> None:
     LANG.write({LANG_KEY: current_lang()})
+
+
+def with_lang(query: Mapping[str, str] | None = None) -> dict[str, str]:
+    """An internal link's query: what it asks for, and the reader's language, so that the link
+    opened in a new tab or sent to someone shows the same language."""
+    return {**(query or {}), LANG_KEY: current_lang()}

@@ -16,6 +16,7 @@ from sim.train.simulation import BurstResult
 from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
+from ui.common.urlstate import with_lang
 from ui.common.wording import field_label, value_text
 from ui.compare.lab import CompareLab
 
@@ -121,7 +122,7 @@ def run_list(lab: CompareLab, labels: list[str]) -> None:
                 "app_pages/playground.py",
                 label=t("compare.open_in_playground"),
                 icon=":material/open_in_new:",
-                query_params=codec.to_query(cfg),
+                query_params=with_lang(codec.to_query(cfg)),
             )
 
 

@@ -17,6 +17,7 @@ from sim.analysis.theory import backward_factor, properties
 from sim.presets import BASE
 from sim.slots import SLOTS
 from ui.common.i18n import t
+from ui.common.urlstate import with_lang
 from ui.common.wording import choice_label
 
 MEASURED_POINTS = 6  # depths the engine measures per activation
@@ -114,5 +115,5 @@ def playground_links(names: list[str], init: str, depth: int, labels: dict[str, 
             "app_pages/playground.py",
             label=t("explorer.try", name=labels[name]),
             icon=":material/open_in_new:",
-            query_params=codec.to_query(cfg),
+            query_params=with_lang(codec.to_query(cfg)),
         )

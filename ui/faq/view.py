@@ -18,6 +18,7 @@ from ui.charts import show
 from ui.charts.faq import example_chart
 from ui.common.guard import guarded
 from ui.common.i18n import current_lang, t, translator
+from ui.common.urlstate import with_lang
 
 VERDICT_COLORS = {"holds": "green", "partly": "orange", "wrong": "red"}
 VERDICT_ICONS = {
@@ -85,7 +86,7 @@ def links(meta: dict) -> None:
             "app_pages/playground.py",
             label=t("faq.run_in_playground", name=t(f"playground.preset_{presets[0]}")),
             icon=":material/play_circle:",
-            query_params={"preset": presets[0]},
+            query_params=with_lang({"preset": presets[0]}),
         )
     runs = [PRESETS[p].cfg for p in meta.get("compare", []) if p in PRESETS]
     if len(runs) >= 2:
@@ -93,21 +94,21 @@ def links(meta: dict) -> None:
             "app_pages/compare.py",
             label=t("faq.open_compare", n=len(runs)),
             icon=":material/compare_arrows:",
-            query_params=compare.to_query(runs),
+            query_params=with_lang(compare.to_query(runs)),
         )
     if meta.get("explorer"):
         cols[1].page_link(
             "app_pages/explorer.py",
             label=t("faq.open_explorer"),
             icon=":material/function:",
-            query_params={"acts": ",".join(meta["explorer"])},
+            query_params=with_lang({"acts": ",".join(meta["explorer"])}),
         )
     for name in presets[1:]:
         st.page_link(
             "app_pages/playground.py",
             label=t("faq.also_preset", name=t(f"playground.preset_{name}")),
             icon=":material/science:",
-            query_params={"preset": name},
+            query_params=with_lang({"preset": name}),
         )
 
 

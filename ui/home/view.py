@@ -9,6 +9,7 @@ from sim.presets import PRESETS
 from sim.train.simulation import Simulation
 from ui import charts
 from ui.common.i18n import t, translator
+from ui.common.urlstate import with_lang
 
 PLAYGROUND = "app_pages/playground.py"
 STARTS: tuple[tuple[str, str, str], ...] = (  # preset, catalog key, icon
@@ -42,5 +43,11 @@ def picture() -> None:
 
 def starts() -> None:
     for preset, key, icon in STARTS:
-        st.page_link(PLAYGROUND, label=t(key), icon=icon, query_params={"preset": preset})
-    st.page_link(PLAYGROUND, label=t("home.start_playground"), icon=":material/tune:")
+        query = with_lang({"preset": preset})
+        st.page_link(PLAYGROUND, label=t(key), icon=icon, query_params=query)
+    st.page_link(
+        PLAYGROUND,
+        label=t("home.start_playground"),
+        icon=":material/tune:",
+        query_params=with_lang(),
+    )

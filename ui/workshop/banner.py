@@ -9,6 +9,7 @@ from lessons.exercises.loading import EXERCISES
 from sim.config import FIELDS
 from ui.common.i18n import t
 from ui.common.notices import show
+from ui.common.urlstate import with_lang
 from ui.common.wording import field_label
 from ui.playground.lab import Lab
 from ui.workshop.check import check_section
@@ -30,7 +31,12 @@ def banner(lab: Lab, pin: Pin, lang: str, training: bool = False) -> None:
             st.caption(t("workshop.pin_controls", fields=pinned_labels(pin)))
         check_section(ex, lab, lang, key="pg_ws_check", training=training)
         left, right = st.columns(2)
-        left.page_link(WORKSHOP, label=t("workshop.to_workshop"), icon=":material/school:")
+        left.page_link(
+            WORKSHOP,
+            label=t("workshop.to_workshop"),
+            icon=":material/school:",
+            query_params=with_lang(),
+        )
         if not pin.teacher:
             right.button(t("workshop.leave"), key="pg_ws_leave", on_click=clear)
 
