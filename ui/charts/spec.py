@@ -168,6 +168,8 @@ def title_params(title: str, subtitle: str | list[str] | None = None) -> Spec:
     (Vega cuts a title line longer than the chart with "…" instead of wrapping it)."""
     lines = wrap(title, TITLE_WIDTH)
     params: Spec = {"text": title if len(lines) == 1 else list(lines), "anchor": "start"}
+    if len(lines) > 1:  # further lines go down from the first (by default they rise above it)
+        params["baseline"] = "top"
     if subtitle:
         params["subtitle"] = subtitle_lines(subtitle)
     return params

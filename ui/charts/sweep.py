@@ -25,6 +25,7 @@ SCHEME = "tableau10"  # one colour per activation and init
 DASHES = ([1, 0], [5, 3])  # at initialisation, after training
 LEGEND_COLUMNS = 3  # networks named in rows of three under the plot: all nine of 3 x 3 show
 LEGEND_LINE = 18  # pixels a legend row takes
+AXIS_ROOM = 60  # Streamlit fits axes and legend into the height too: the plot keeps ~200 px
 
 
 def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
@@ -75,5 +76,5 @@ def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
     ]
     # the legend rows (and the line-style key above the plot) add their height to the plot's
     rows_below = -(-len(labels) // LEGEND_COLUMNS) + (len(whens) > 1)
-    height = HEIGHT + LEGEND_LINE * rows_below
+    height = HEIGHT + AXIS_ROOM + LEGEND_LINE * rows_below
     return chart({"sweep": rows}, layers, tr(f"compare.sweep_{quantity}_title"), height=height)
