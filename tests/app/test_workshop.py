@@ -12,6 +12,8 @@ import pytest
 
 from lessons.exercises.loading import EXERCISES
 from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
+from ui.common.i18n import text
+from ui.common.wording import field_label
 from ui.workshop.links import build_link
 from ui.workshop.pin import parse_pin
 from ui.workshop.progress import LearnerProgress, report_csv, report_json
@@ -235,3 +237,15 @@ def test_build_and_parse_are_inverse(exercise, start, locked, hidden):
     assert pin.exercise == exercise and pin.hidden == hidden and pin.locked == locked - hidden
     assert pin.start == (None if exercise else start)
     assert cfg == pin.base
+
+
+def test_each_teacher_checkbox_names_its_control():
+    at = make_app(WORKSHOP)
+    no_exception(at)
+    boxes = {
+        box.key: box.label for box in at.checkbox if box.key.startswith(("ws_lock_", "ws_hide_"))
+    }
+    assert len(boxes) >= 20
+    assert len(set(boxes.values())) == len(boxes)  # no two alike: each names its control
+    assert boxes["ws_lock_lr"] == text("en", "workshop.link_lock_field", field=field_label("lr"))
+    assert "Lock" in boxes["ws_lock_lr"] and boxes["ws_lock_lr"] != "Lock"

@@ -123,12 +123,17 @@ def _checkboxes() -> tuple[set[str], set[str]]:
         for name in names:
             row = st.columns([2, 1, 1], vertical_alignment="center")
             row[0].markdown(field_label(name))
+            label = field_label(name)  # each box named by its control, for a screen reader
             if row[1].checkbox(
-                t("workshop.link_lock"), key=f"ws_lock_{name}", label_visibility="collapsed"
+                t("workshop.link_lock_field", field=label),
+                key=f"ws_lock_{name}",
+                label_visibility="collapsed",
             ):
                 locked.add(name)
             if row[2].checkbox(
-                t("workshop.link_hide"), key=f"ws_hide_{name}", label_visibility="collapsed"
+                t("workshop.link_hide_field", field=label),
+                key=f"ws_hide_{name}",
+                label_visibility="collapsed",
             ):
                 hidden.add(name)
     return locked, hidden
