@@ -38,7 +38,8 @@ from sim.analysis.sweep import depth_sweep
 from sim.config import RunConfig, test_size
 from sim.data import make_data
 from sim.nn.mlp import build_model
-from sim.train.simulation import Simulation, loss_fn, make_optimizer
+from sim.train.optim import loss_fn, make_optimizer
+from sim.train.simulation import Simulation
 
 CONFIGS = {
     "depth10 x width64": dict(depth=10, width=64),
