@@ -18,7 +18,8 @@ from sim.analysis.sweep import depth_sweep
 from sim.config import RunConfig
 from sim.history import LAYER_METRICS
 from sim.presets import BASE, PRESETS
-from sim.train.simulation import BurstResult, Simulation
+from sim.train.result import BurstResult
+from sim.train.simulation import Simulation
 
 SEEDS = (0, 1, 2)
 SWEEP_RATIOS = ("ratio", "hidden_ratio", "signal_ratio", "factor")

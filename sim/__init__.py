@@ -27,7 +27,8 @@ from sim.data import DATASETS
 from sim.diagnosis import Finding
 from sim.nn.mlp import INITS
 from sim.presets import BASE, PRESETS, Preset
-from sim.train.simulation import BurstResult, Progress, Simulation, copy_matching_linears
+from sim.train.result import BurstResult, Progress
+from sim.train.simulation import Simulation, copy_matching_linears
 
 __all__ = [
     "ACTIVATIONS",

@@ -37,7 +37,8 @@ from sim.config import (
     memory_params,
     problems,
 )
-from sim.train.simulation import DEFAULT_STATS_EVERY, BurstResult, Simulation
+from sim.train.result import BurstResult
+from sim.train.simulation import DEFAULT_STATS_EVERY, Simulation
 
 MAX_RUNS = 4
 SHARED: tuple[str, ...] = ("dataset", "n_samples", "noise", "seed", "device")

@@ -29,8 +29,8 @@ from sim.device import DeviceChoice, resolve
 from sim.history import History
 from sim.nn.mlp import MLP, build_model
 from sim.train import divergence, optim
-from sim.train.optim import loss_fn, make_optimizer  # noqa: F401  (re-exported for callers)
-from sim.train.recorder import Recorder, _Snapshot  # noqa: F401  (_Snapshot re-exported)
+from sim.train.optim import loss_fn, make_optimizer
+from sim.train.recorder import Recorder
 from sim.train.result import BurstResult, Progress
 
 DEFAULT_STATS_EVERY = 10  # per-layer statistics every 10th step, and first and last of a burst

@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.analysis import compare
 from sim.config import Problem, RunConfig
-from sim.train.simulation import BurstResult
+from sim.train.result import BurstResult
 from ui.common import session
 from ui.common.urlstate import Key, Sync, Table, config_keys, number
 from ui.common.wording import problems_text

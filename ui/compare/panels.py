@@ -12,7 +12,7 @@ from sim import codec
 from sim.analysis import compare
 from sim.config import RunConfig, max_burst_steps
 from sim.presets import PRESETS
-from sim.train.simulation import BurstResult
+from sim.train.result import BurstResult
 from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
