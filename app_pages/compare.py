@@ -5,6 +5,7 @@ import streamlit as st
 from ui.charts import show
 from ui.charts.compare import accuracy_overlay, grad_by_layer, loss_overlay
 from ui.charts.heatmap import heatmaps
+from ui.charts.spec import show_numbers
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
 from ui.common.notices import show_pending, url_notice
@@ -39,10 +40,17 @@ frame = lab.comparison.frame() if lab.comparison is not None else None
 if frame is None or frame.empty:
     st.info(t("compare.nothing_yet"), icon=":material/play_arrow:")
 else:
+    numbers = t("common.chart_numbers")
     left, right = st.columns(2)
-    show(left, loss_overlay(frame, labels, tr))
-    show(right, accuracy_overlay(frame, labels, tr))  # None: nothing drawn
-    show(st, grad_by_layer(frame, labels, tr))
+    for where, spec in (
+        (left, loss_overlay(frame, labels, tr)),
+        (right, accuracy_overlay(frame, labels, tr)),
+    ):
+        show(where, spec)  # None: nothing drawn
+        show_numbers(where, spec, numbers)
+    grads = grad_by_layer(frame, labels, tr)
+    show(st, grads)
+    show_numbers(st, grads, numbers)
     show(st, heatmaps(frame, labels, tr), width="content")
 
 st.divider()

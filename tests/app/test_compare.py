@@ -219,3 +219,21 @@ def test_the_sweep_legend_names_all_nine_networks_and_keeps_the_line_style_key()
     assert legend["columns"] * 3 >= len(labels)  # three rows at most, nothing dropped
     assert enc["strokeDash"]["legend"] is not None  # the line-style key stays
     assert spec["height"] >= 260 + 3 * 18
+
+
+def test_every_compare_chart_has_its_numbers_as_a_table(trained):
+    from ui.charts.spec import table_of
+
+    for chart in (loss_overlay, accuracy_overlay, grad_by_layer):
+        frame = table_of(chart(trained, LABELS, tr))
+        assert len(frame) and tr("compare.run") in frame.columns
+        assert set(frame[tr("compare.run")]) == set(LABELS)
+    sweep = pd.DataFrame(
+        {"label": ["a"] * 2, "when": ["init", "after"], "depth": [2, 2], "ratio": [0.1, 0.2]}
+    )
+    table = table_of(sweep_chart(sweep, "ratio", tr))
+    assert list(table[tr("compare.sweep_steps")]) == ["init", "after"]
+    at = make_app(PAGE)
+    at.button(key="cmp_train").click().run()
+    no_exception(at)
+    assert len(at.expander) >= 5 and len(at.dataframe) >= 5  # 3 run charts + 2 sweep charts

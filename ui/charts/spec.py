@@ -96,6 +96,32 @@ def show(where: Any, spec: Spec | None, width: str = "stretch") -> Any:
     return where.vega_lite_chart(with_arrow_data(spec), width=width)
 
 
+def table_of(spec: Spec | None, max_rows: int = 500) -> pd.DataFrame:
+    """The chart's numbers as a table a person reads: the rows of its largest dataset, in the
+    columns its tooltips show, titled as there (a text alternative for every chart)."""
+    datasets = (spec or {}).get("datasets") or {}
+    frames = [d if isinstance(d, pd.DataFrame) else pd.DataFrame(d) for d in datasets.values()]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame()
+    data = max(frames, key=len)
+    titles: dict[str, str] = {}
+    for layer in [spec, *spec.get("layer", []), spec.get("spec", {})]:
+        for t in layer.get("encoding", {}).get("tooltip", []):
+            if t.get("field") in data.columns and (t.get("title") or "").strip():
+                titles.setdefault(t["field"], t["title"])
+    if not titles:
+        return data.head(max_rows)
+    return data.loc[:, list(titles)].rename(columns=titles).head(max_rows)
+
+
+def show_numbers(where: Any, spec: Spec | None, label: str) -> None:
+    """Under a chart: an expander holding its numbers (table_of), closed at first."""
+    frame = table_of(spec)
+    if len(frame):
+        where.expander(label, icon=":material/table:").dataframe(frame, hide_index=True)
+
+
 def field(name: str, kind: str, **props: Any) -> Spec:
     """An encoding channel on a data field: field("step", QUANT, title="Step")."""
     return {"field": name, "type": kind, **props}

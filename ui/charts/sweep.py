@@ -63,7 +63,7 @@ def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
         ),
         "tooltip": [
             tip("label", NOMINAL, tr("compare.sweep_network")),
-            tip("when", NOMINAL, " "),
+            tip("when", NOMINAL, tr("compare.sweep_steps")),
             tip("depth", QUANT, tr("compare.depth_axis")),
             tip("value", QUANT, title, ".3e"),
             tip("note", NOMINAL, " "),

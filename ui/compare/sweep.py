@@ -19,6 +19,7 @@ from sim.nn.mlp import INITS
 from sim.presets import BASE
 from sim.slots import SLOTS
 from ui.charts import show
+from ui.charts.spec import show_numbers
 from ui.charts.sweep import sweep_chart
 from ui.common.guard import engine_error
 from ui.common.i18n import t, translator
@@ -169,7 +170,9 @@ def section() -> None:
         bar.empty()
     tr = translator()
     frame = labelled(frame, tr)
-    show(st, sweep_chart(frame, "first_grad", tr))
+    first = sweep_chart(frame, "first_grad", tr)
+    show(st, first)
+    show_numbers(st, first, t("common.chart_numbers"))
     quantity = st.segmented_control(
         t("compare.sweep_against"),
         ("ratio", "signal_ratio"),
@@ -178,5 +181,7 @@ def section() -> None:
         default="ratio",
         format_func=lambda q: t(f"compare.sweep_q_{q}"),
     )
-    show(st, sweep_chart(frame, quantity or "ratio", tr))
+    against = sweep_chart(frame, quantity or "ratio", tr)
+    show(st, against)
+    show_numbers(st, against, t("common.chart_numbers"))
     st.caption(t("compare.sweep_note"))
