@@ -789,3 +789,12 @@ def test_long_titles_come_in_lines_that_fit_a_phone(sims, lang):
         wrapped += len(lines) > 1
         assert all(cells(line) <= TITLE_WIDTH for line in lines), lines
     assert wrapped >= 1 or lang == "zh"  # Chinese titles are short enough as they are
+
+
+def test_compare_runs_stay_apart_for_colour_blind_readers_and_carry_a_dash():
+    from tests.app.cvd import closest_pair
+    from ui.charts import compare
+
+    assert closest_pair(compare.RUN_COLORS) >= 40
+    dash = compare.run_dash(["1 · a", "2 · b", "3 · c"])
+    assert len({tuple(d) for d in dash["scale"]["range"]}) == 3

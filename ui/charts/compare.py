@@ -35,12 +35,15 @@ from ui.charts.spec import (
     underflow_marks,
     view,
 )
+from ui.charts.training import LEGEND_LINE
 
-RUN_COLORS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2")
+# Okabe-Ito blue, orange, bluish green, reddish purple: apart under deuteranopia and
+# protanopia; each run also has its own dash, a second cue beside the colour
+RUN_COLORS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7")
+RUN_DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3])
 
 
 LEGEND_COLUMNS = 2  # run names side by side, two to a row, so a long name is never cut
-LEGEND_LINE = 18  # pixels a legend row takes (Streamlit's chart theme)
 
 
 def run_color(labels: Sequence[str], tr: Tr) -> Spec:
@@ -52,6 +55,12 @@ def run_color(labels: Sequence[str], tr: Tr) -> Spec:
         legend={"columns": LEGEND_COLUMNS, "labelLimit": 0, "orient": "top", "title": None},
         scale={"domain": list(labels), "range": list(RUN_COLORS[: len(labels)])},
     )
+
+
+def run_dash(labels: Sequence[str]) -> Spec:
+    """By run, one dash each; the same field and domain as run_color, so one legend shows both."""
+    scale = {"domain": list(labels), "range": [list(d) for d in RUN_DASHES[: len(labels)]]}
+    return field("run_label", NOMINAL, legend=None, scale=scale)
 
 
 def legend_height(labels: Sequence[str], height: int = HEIGHT) -> int:
@@ -74,6 +83,7 @@ def _over_steps(rows: pd.DataFrame, y: Spec, labels, tr: Tr, value_tip: Spec) ->
         "x": step_field(tr),
         "y": y,
         "color": run_color(labels, tr),
+        "strokeDash": run_dash(labels),
         "tooltip": [
             tip("run_label", NOMINAL, tr("compare.run")),
             tip("step", QUANT, tr("charts.step")),
@@ -144,6 +154,7 @@ def grad_by_layer(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec:
         ),
         "y": field("shown", QUANT, axis=log_axis(tr("charts.norm_axis"), lo, hi), scale=y_scale),
         "color": run_color(labels, tr),
+        "strokeDash": run_dash(labels),
         "tooltip": [
             tip("run_label", NOMINAL, tr("compare.run")),
             tip("layer", QUANT, tr("charts.layer")),

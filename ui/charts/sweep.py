@@ -20,11 +20,11 @@ from ui.charts.spec import (
     underflow_marks,
     view,
 )
+from ui.charts.training import LEGEND_LINE
 
 SCHEME = "tableau10"  # one colour per activation and init
 DASHES = ([1, 0], [5, 3])  # at initialisation, after training
 LEGEND_COLUMNS = 3  # networks named in rows of three under the plot: all nine of 3 x 3 show
-LEGEND_LINE = 18  # pixels a legend row takes
 AXIS_ROOM = 60  # Streamlit fits axes and legend into the height too: the plot keeps ~200 px
 
 

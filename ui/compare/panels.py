@@ -21,7 +21,7 @@ from ui.common.wording import field_label, value_text
 from ui.compare.lab import CompareLab
 
 BURST_SIZES = (10, 50, 100, 200, 500)
-RUN_DOTS = (":blue[●]", ":orange[●]", ":green[●]", ":violet[●]")  # as ui.charts.compare colours
+RUN_DOTS = (":blue[●]", ":orange[●]", ":green[●]", ":violet[●]")  # near ui.charts.compare's
 DEFAULT_BURST = 100
 PRESETS_KEY = "cmp_presets"
 BURST_KEY = "cmp_burst"
