@@ -47,7 +47,8 @@ with lab.lock:
     bar = st.empty()
     actions.action_bar_ui(lab, bar, busy=bool(steps))
     progress, status, findings = st.empty(), st.empty(), st.empty()
-    board = Board(lab.cache)
+    panels.before_after(lab)
+    board = Board(lab.cache, panels.before_trace(lab))
 
     if steps and lab.sim is not None:
         sim = lab.sim

@@ -95,8 +95,8 @@ def chart_draws(n: int) -> tuple[int, list[float]]:
     sim.burst(BURST)
     history, tr = sim.history, translator()
     grid = object.__new__(board.Board)  # no Streamlit page: no cells, only the builders
-    grid.cache = {}
-    builders = board.Board._history_charts(sim, history, tr)
+    grid.cache, grid.before = {}, None
+    builders = grid._history_charts(sim, history, tr)
     builders.update(grid._network_charts(sim, tr))
     board.network_views(sim, grid.cache)
     slot = st.container()

@@ -29,8 +29,8 @@ def chart_builders(sim: Simulation, tr) -> dict:
     """Every Playground chart's builder, as Board.draw has them (without the grid of slots, so
     without a script run)."""
     board = Board.__new__(Board)
-    board.cache = {}
-    builders = Board._history_charts(sim, sim.history, tr)
+    board.cache, board.before = {}, None
+    builders = board._history_charts(sim, sim.history, tr)
     builders.update(board._network_charts(sim, tr))
     return builders
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.diagnosis import EXPLODE_RATIO, VANISH_RATIO
+from ui.charts import trace
 from ui.charts.base import (
     MAX_ROWS,
     MUTED_COLOR,
@@ -42,6 +43,7 @@ from ui.charts.spec import (
     underflow_marks,
     view,
 )
+from ui.charts.trace import Trace
 
 # vanishing, healthy, exploding: blue and orange stay apart under deuteranopia and protanopia
 # (red against green would not), healthy a neutral grey; each band also carries its name
@@ -66,12 +68,13 @@ def _marked(frame: pd.DataFrame, floor: float, tr: Tr, count: int) -> pd.DataFra
 # a. gradient norm per layer at the latest recorded step
 
 
-def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
+def grad_norm_chart(history: pd.DataFrame, tr: Tr, before: Trace | None = None) -> Spec:
     """Bars: ||dL/dW|| per layer at the latest recorded step, log axis, input -> output.
     Dots and line: the backward signal ||dL/dh|| at each layer's output, same axis.
     Background bands: vanishing / healthy / exploding, relative to the last hidden layer's
     backward signal (above).
     Exact zeros (float32 underflow) sit at the axis floor, marked and explained in the tooltip.
+    `before`: the previous network's bars as a faint labelled line (ui.charts.trace).
     Empty history: placeholder chart."""
     if not len(history):
         return placeholder(tr)
@@ -114,6 +117,9 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr) -> Spec:
         line = {"x": x, "y": y, "tooltip": tips_s}
         parts.append(view("signal", mark("line", color="black", strokeWidth=1.5), line))
         parts.append(view("signal", mark("point", color="black", filled=True, size=40), line))
+    if before is not None:
+        data["before"] = trace.grad_norm_rows(before, count, lo)
+        parts.extend(trace.layers(x, y))
     subtitle = [
         tr("charts.grad_norm_subtitle"),
         tr("charts.band_note").format(low=f"{VANISH_RATIO:g}", high=f"{EXPLODE_RATIO:g}"),

@@ -7,6 +7,7 @@ import pandas as pd
 
 from sim.activations import ACTIVATIONS
 from sim.diagnosis import unit_trouble
+from ui.charts import trace
 from ui.charts.base import (
     HEIGHT,
     MAX_ROWS,
@@ -34,6 +35,7 @@ from ui.charts.spec import (
     tip,
     view,
 )
+from ui.charts.trace import Trace
 
 MAX_CURVE_POINTS = MAX_ROWS // 4  # per split: train is recorded every step, test every 10th
 LEGEND_LINE = 18  # pixels a line of legend takes (Streamlit's chart theme)
@@ -85,14 +87,18 @@ def _diverged_rule(step: int | None, tr: Tr) -> tuple[dict, list[Spec]]:
     ]
 
 
-def loss_chart(history: pd.DataFrame, tr: Tr, diverged_step: int | None = None) -> Spec:
+def loss_chart(
+    history: pd.DataFrame, tr: Tr, diverged_step: int | None = None, before: Trace | None = None
+) -> Spec:
     """Training loss (every step, thinned) and test loss (recorded steps) on a log axis.
     `diverged_step` (BurstResult.diverged_step) draws a red rule where the run blew up.
+    `before`: the previous network's training loss as a faint labelled line (ui.charts.trace).
     Empty history: placeholder chart."""
     curves = _curves(history, tr, "loss", "test_loss") if len(history) else pd.DataFrame()
     if curves.empty:
         return placeholder(tr)
-    lo, hi = log_domain(curves["value"].to_numpy())
+    old = trace.loss_rows(before, 0.0) if before is not None else None
+    lo, hi = log_domain(curves["value"].to_numpy(), *(old["value"] if old is not None else ()))
     curves["value"] = np.maximum(curves["value"].to_numpy(), lo)  # a loss of 0 sits on the floor
     encoding = {
         "x": step_field(tr),
@@ -111,6 +117,9 @@ def loss_chart(history: pd.DataFrame, tr: Tr, diverged_step: int | None = None) 
     }
     rule_data, rules = _diverged_rule(diverged_step, tr)
     data = {"curves": curves, **rule_data}
+    if old is not None:
+        data["before"] = old.assign(value=np.maximum(old["value"].to_numpy(), lo))
+        rules += trace.layers(encoding["x"], encoding["y"])
     return chart(data, [*_curve_layers(encoding, clip=True), *rules], tr("charts.loss_title"))
 
 

@@ -28,6 +28,7 @@ from sim.analysis import views
 from sim.train.simulation import Simulation
 from ui import charts
 from ui.charts import with_arrow_data
+from ui.charts.trace import Trace
 from ui.common.i18n import current_lang, translator
 
 log = logging.getLogger("gradient_lab")
@@ -47,8 +48,9 @@ Builder = Callable[[], charts.Spec | None]
 
 
 class Board:
-    def __init__(self, cache: dict | None = None) -> None:
+    def __init__(self, cache: dict | None = None, before: Trace | None = None) -> None:
         self.cache = cache if cache is not None else {}
+        self.before = before  # the previous network's run, drawn faintly (ui.charts.trace)
         self.cells: dict[str, Any] = {}
         self.shown: dict[str, dict] = {}  # the spec each cell shows now
         drawn = self.cache.get("specs", {})
@@ -112,13 +114,13 @@ class Board:
                 state = network_state if name in NETWORK else history_state
                 self._put(name, builders[name], tr, state)
 
-    @staticmethod
-    def _history_charts(sim: Simulation, history, tr) -> dict[str, Builder]:
+    def _history_charts(self, sim: Simulation, history, tr) -> dict[str, Builder]:
         diverged_step = sim.divergence.diverged_step if sim.divergence else None
+        before = self.before
         return {
-            "grad_norm": lambda: charts.grad_norm_chart(history, tr),
+            "grad_norm": lambda: charts.grad_norm_chart(history, tr, before),
             "heatmap": lambda: charts.grad_heatmap_chart(history, tr),
-            "loss": lambda: charts.loss_chart(history, tr, diverged_step),
+            "loss": lambda: charts.loss_chart(history, tr, diverged_step, before),
             "accuracy": lambda: charts.accuracy_chart(history, tr),
             "activations": lambda: charts.activation_chart(history, tr),
             "update_ratio": lambda: charts.update_ratio_chart(history, tr),

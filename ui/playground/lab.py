@@ -15,6 +15,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from sim.config import DEFAULT, FIELDS, Problem, RunConfig, problems
 from sim.train.simulation import BurstResult, Simulation
 
@@ -32,6 +34,25 @@ class Burst:
     total: int
     running: bool = True
     paused: bool = False
+
+
+@dataclass(frozen=True)
+class Before:
+    """The previous network's run, kept when a changed setting started a fresh network: the
+    Playground draws it faintly beside the new one and opens both in Compare."""
+
+    cfg: RunConfig
+    fields: tuple[str, ...]  # what changed
+    history: pd.DataFrame  # its loss and gradient norms
+
+    @classmethod
+    def of(cls, sim: Simulation, fields: tuple[str, ...]) -> Before:
+        frame = sim.history
+        kept = frame[frame["metric"].isin(BEFORE_METRICS)].reset_index(drop=True)
+        return cls(sim.cfg, fields, kept)
+
+
+BEFORE_METRICS = ("loss", "grad_norm")  # what the before-and-after trace draws
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,7 @@ class Lab:
     notices: list[tuple[str, str]] = field(default_factory=list)  # (kind, text), shown once
     cache: dict = field(default_factory=dict)  # what pages derive from the current network
     asked: str | None = None  # the training button clicked for this run: step | train | continue
+    before: Before | None = None  # the run a changed setting replaced
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # -- the network ---------------------------------------------------------------------------
@@ -65,9 +87,9 @@ class Lab:
             self.cache = {}
         return self.sim
 
-    def load(self, cfg: RunConfig) -> None:
-        """Start a fresh network with `cfg` (a link, a preset, a reset)."""
-        self.cfg, self.sim = cfg, None
+    def load(self, cfg: RunConfig, before: Before | None = None) -> None:
+        """Start a fresh network with `cfg` (a link, a preset, a reset: nothing to set beside)."""
+        self.cfg, self.sim, self.before = cfg, None, before
         self.ensure_sim()
 
     def adopt(self, cfg: RunConfig) -> Change:
@@ -81,7 +103,8 @@ class Lab:
         if self.sim is not None and self.sim.apply(cfg):
             self.cfg = cfg
             return Change("applied", fields)
-        self.load(cfg)
+        trained = self.sim is not None and self.sim.step > 0
+        self.load(cfg, Before.of(self.sim, fields) if trained else None)
         return Change("fresh", fields)
 
     # -- bursts --------------------------------------------------------------------------------

@@ -8,11 +8,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from sim.analysis import compare
 from sim.codec import to_json
 from sim.train.simulation import Simulation
+from ui.charts.trace import Trace
 from ui.common.guard import guarded
 from ui.common.i18n import t
 from ui.common.notices import show, show_pending
+from ui.common.urlstate import with_lang
 from ui.common.wording import (
     device_text,
     field_label,
@@ -20,6 +23,7 @@ from ui.common.wording import (
     finding_text,
     problem_text,
     sorted_findings,
+    value_text,
 )
 from ui.playground.lab import Change, Lab
 
@@ -111,6 +115,30 @@ def diagnosis(lab: Lab) -> None:
         if hint:
             body += "\n\n" + t("playground.try_next", text=hint)
         show(f.severity, body)
+
+
+def before_trace(lab: Lab) -> Trace | None:
+    """The previous network's run for the charts, labelled with what changed (its old values)."""
+    before = lab.before
+    if before is None or lab.sim is None:
+        return None
+    changes = ", ".join(
+        f"{field_label(n)} {value_text(n, getattr(before.cfg, n))}" for n in before.fields
+    )
+    return Trace(before.history, t("playground.before_label", changes=changes))
+
+
+def before_after(lab: Lab) -> None:
+    """What the faint trace is, and both networks side by side in Compare."""
+    if lab.before is None:
+        return
+    st.caption(t("playground.before_note"))
+    st.page_link(
+        "app_pages/compare.py",
+        label=t("playground.before_compare"),
+        icon=":material/compare_arrows:",
+        query_params=with_lang(compare.to_query([lab.before.cfg, lab.cfg])),
+    )
 
 
 def export(lab: Lab) -> None:
