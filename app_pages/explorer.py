@@ -50,5 +50,6 @@ if acts:
     if ok:
         show(st, depth_chart(theory, engine, names, tr))
         st.dataframe(view.factor_table(acts, init, depth, engine, tr), hide_index=True)
+        st.caption(view.factors_now(acts, init, depth, engine, tr))  # the settings chosen
         st.caption(t("explorer.depth_note"))
         view.playground_links(acts, init, depth, names)

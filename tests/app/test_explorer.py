@@ -134,3 +134,14 @@ def test_relu_no_longer_flattens_sigmoid_and_tanh_and_the_learner_can_see_it_who
     at.toggle(key="ex_zoom").set_value(False).run()
     no_exception(at)
     assert "domain" not in y_scale()
+
+
+def test_the_depth_caption_follows_the_chosen_init():
+    at = make_app(PAGE)
+    at.selectbox(key="ex_init").set_value("kaiming_normal").run()
+    no_exception(at)
+    table = at.dataframe[1].value
+    mean_field = table[text("en", "explorer.col_mean_field")].iloc[0]  # sigmoid, He
+    he = text("en", "config.init_kaiming_normal")
+    caption = next(c.value for c in at.caption if mean_field in c.value and he in c.value)
+    assert text("en", "explorer.depth_now").split("{")[0] in caption

@@ -78,6 +78,21 @@ def property_table(names: list[str], tr) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def factors_now(names: list[str], init: str, depth: int, engine: pd.DataFrame, tr) -> str:
+    """The caption's sentence for the settings chosen above: each activation's per-layer factor
+    in mean-field theory and as measured, for `init` at `depth` (the table's numbers)."""
+    parts = []
+    for name in names:
+        theory = backward_factor(BASE.replace(activation=name, init=init, depth=depth))
+        mine = engine[(engine["activation"] == name) & (engine["depth"] == depth)]
+        seen = float(mine["factor"].iloc[0]) if len(mine) else math.nan
+        label = choice_label("activation", name, tr)
+        measured = f"{seen:.3f}" if math.isfinite(seen) else "–"
+        parts.append(tr("explorer.depth_now_one", act=label, theory=f"{theory:.3f}", seen=measured))
+    init_name = choice_label("init", init, tr)
+    return tr("explorer.depth_now", init=init_name, depth=depth, factors="; ".join(parts))
+
+
 def factor_table(names: list[str], init: str, depth: int, engine: pd.DataFrame, tr) -> pd.DataFrame:
     """Per-layer factor of the backward signal: the slope alone, mean field, and the engine."""
     rows = []
