@@ -43,7 +43,7 @@ RUN_COLORS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7")
 RUN_DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3])
 
 
-LEGEND_COLUMNS = 2  # run names side by side, two to a row, so a long name is never cut
+LEGEND_COLUMNS = 1  # one run name a row: a long name is never cut, even on a phone
 
 
 def run_color(labels: Sequence[str], tr: Tr) -> Spec:

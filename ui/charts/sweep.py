@@ -24,8 +24,9 @@ from ui.charts.training import LEGEND_LINE
 
 SCHEME = "tableau10"  # one colour per activation and init
 DASHES = ([1, 0], [5, 3])  # at initialisation, after training
-LEGEND_COLUMNS = 3  # networks named in rows of three under the plot: all nine of 3 x 3 show
-AXIS_ROOM = 60  # Streamlit fits axes and legend into the height too: the plot keeps ~200 px
+LEGEND_COLUMNS = 1  # one network a row under the plot: all nine of 3 x 3 show, even on a phone
+AXIS_ROOM = 100  # Streamlit fits axes and legend into the height too: the plot keeps ~240 px,
+# taller than its rotated y-axis title (which would otherwise push the title out of the top)
 
 
 def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
