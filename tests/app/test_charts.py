@@ -798,3 +798,14 @@ def test_compare_runs_stay_apart_for_colour_blind_readers_and_carry_a_dash():
     assert closest_pair(compare.RUN_COLORS) >= 40
     dash = compare.run_dash(["1 · a", "2 · b", "3 · c"])
     assert len({tuple(d) for d in dash["scale"]["range"]}) == 3
+
+
+def test_the_zeros_label_stands_in_the_axis_row_not_under_the_diamonds(sims):
+    dist = views.distributions(sims["diverged"])
+    assert dist["zeros"].sum() > 0
+    spec = spec_of(charts.distributions_chart(dist, tr, "gradient"))
+    found = [v for v in views_of(spec) if (v.get("data") or {}).get("name") == "zero_label"]
+    assert found, [(v.get("data") or {}).get("name") for v in views_of(spec)]
+    label = found[0]
+    assert label["mark"]["baseline"] == "top" and label["mark"]["dy"] > 0
+    assert label["encoding"]["y"] == {"value": {"expr": "height"}}

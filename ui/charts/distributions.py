@@ -96,7 +96,9 @@ def _zeros(picked: pd.DataFrame, tr: Tr, count: int, encoding: Spec) -> tuple[di
     }
     x = field("x", QUANT, scale=X_SCALE)
     diamond = mark("point", filled=True, opacity=1, shape="diamond", size=90)
-    label = mark("text", baseline="bottom", color=UNDERFLOW_COLOR, dy=-3)
+    # under the plot, in the axis labels' row (no number stands under the zeros' margin): above
+    # the axis the label sat under the diamonds of layers with few zeros
+    label = mark("text", baseline="top", color=UNDERFLOW_COLOR, dy=4)
     tips = [encoding["tooltip"][0], tip("note", NOMINAL, " "), encoding["tooltip"][-1]]
     stretch = {"x": field("margin", QUANT), "x2": {"field": "x"}}
     views = [
