@@ -57,7 +57,7 @@ class Results:
                 self._frames.popitem(last=False)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)  # one shared store, itself bounded
 def results() -> Results:
     return Results()
 
