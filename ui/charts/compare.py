@@ -30,6 +30,7 @@ from ui.charts.spec import (
     log_axis,
     mark,
     placeholder,
+    share_field,
     step_field,
     tip,
     underflow_marks,
@@ -119,9 +120,7 @@ def accuracy_overlay(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec
     rows = _curves(frame, "test_acc", labels)
     if rows.empty:
         return None
-    y = field(
-        "value", QUANT, axis={"format": "%"}, scale={"domain": [0, 1]}, title=tr("charts.accuracy")
-    )
+    y = share_field(tr("charts.accuracy"))
     value = tip("value", QUANT, tr("charts.accuracy"), ".1%")
     line = mark("line", point={"size": 12}, strokeWidth=1.6)
     lines = view("runs", line, _over_steps(rows, y, labels, tr, value))

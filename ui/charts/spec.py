@@ -127,6 +127,11 @@ def field(name: str, kind: str, **props: Any) -> Spec:
     return {"field": name, "type": kind, **props}
 
 
+def share_field(title: str, name: str = "value") -> Spec:
+    """A share from 0 to 1 upward, read as a percentage (accuracy, units in trouble)."""
+    return field(name, QUANT, axis={"format": "%"}, scale={"domain": [0, 1]}, title=title)
+
+
 def step_field(tr: Tr, name: str = "step", **props: Any) -> Spec:
     """Training steps across: whole numbers only (a two-step run reads 1, 2, not 1.0, 1.1)."""
     axis = {"format": "d", "tickMinStep": 1, **props.pop("axis", {})}

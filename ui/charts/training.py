@@ -31,6 +31,7 @@ from ui.charts.spec import (
     log_axis,
     mark,
     placeholder,
+    share_field,
     step_field,
     tip,
     view,
@@ -134,13 +135,7 @@ def accuracy_chart(history: pd.DataFrame, tr: Tr) -> Spec | None:
         return None
     encoding = {
         "x": step_field(tr),
-        "y": field(
-            "value",
-            QUANT,
-            axis={"format": "%"},
-            scale={"domain": [0, 1]},
-            title=tr("charts.accuracy"),
-        ),
+        "y": share_field(tr("charts.accuracy")),
         "color": _split_color(tr),
         "tooltip": [
             tip("split", NOMINAL, tr("charts.split")),
@@ -267,13 +262,7 @@ def _unit_encoding(tr: Tr, count: int, kinds: list[str], shades: list[str]) -> S
             "layer", ORDINAL, axis=layer_axis(tr, count), scale={"domain": list(range(1, count))}
         ),
         "xOffset": field("kind", NOMINAL, sort=kinds),
-        "y": field(
-            "value",
-            QUANT,
-            axis={"format": "%"},
-            scale={"domain": [0, 1]},
-            title=tr("charts.share"),
-        ),
+        "y": share_field(tr("charts.share")),
         "color": field(
             "shade",
             NOMINAL,
