@@ -42,7 +42,6 @@ def _once_per_process() -> None:
 def setup() -> None:
     """Page config and language; call first in the entrypoint."""
     _once_per_process()
-    urlstate.begin_run()
     found = urlstate.init_language()
     st.set_page_config(
         page_title=t("common.app_title"),
@@ -72,8 +71,3 @@ def sidebar() -> None:
             horizontal=True,
         )
     urlstate.write_language()
-
-
-def finish() -> None:
-    """After the page: the URL this run wrote goes to the browser in one message."""
-    urlstate.flush()

@@ -188,33 +188,14 @@ class Sync:
         st.session_state[self.memo] = query
 
     def write(self, query: dict[str, str]) -> None:
-        """Exactly `query` of this screen's keys in the URL; other keys stay as they are. The
-        URL itself changes once, when the run ends (`flush`)."""
-        target = st.session_state.get(PENDING_KEY)
-        if target is None:
-            target = st.query_params.to_dict()
-        target = {k: v for k, v in target.items() if not self.table.owns(k)} | query
-        st.session_state[PENDING_KEY] = target
+        """Exactly `query` of this screen's keys in the URL; other keys stay as they are. The URL
+        is sent only when it changes: each message that changes it is a browser history entry."""
+        url = st.query_params
+        current = url.to_dict()
+        target = {k: v for k, v in current.items() if not self.table.owns(k)} | query
+        if target != current:
+            url.from_dict(target)  # one message, not one per deleted key
         self.remember(query)
-
-
-# Every change of st.query_params sends the browser a message, and the browser adds a history
-# entry for each one that changes its URL (pushState): a run that wrote the language and then a
-# screen's keys made Back take a press per message. So a run's writes collect here, and the
-# entrypoint sends the final query once, only when it differs from the URL.
-PENDING_KEY = "_url_pending"
-
-
-def begin_run() -> None:
-    """Forget what an interrupted run meant to write (call at the start of each run)."""
-    st.session_state.pop(PENDING_KEY, None)
-
-
-def flush() -> None:
-    """Send this run's URL, once, when it changed (call when the page has run)."""
-    target = st.session_state.pop(PENDING_KEY, None)
-    if target is not None and target != st.query_params.to_dict():
-        st.query_params.from_dict(target)
 
 
 # ---------------------------------------------------------------------------------------------
