@@ -44,7 +44,11 @@ REMEDIES: dict[str, Remedy] = {
         lambda c: relu_like(c) and not _has_he(c), lambda c: {"init": "kaiming_normal"}
     ),
     "batchnorm": Remedy(lambda c: c.norm == "none", lambda c: {"norm": "batchnorm"}),
-    "residual": Remedy(lambda c: not c.residual and c.depth >= 3, lambda c: {"residual": True}),
+    # sigmoid-like skips add up all-positive outputs: plain SGD then learns no more than a line
+    "residual": Remedy(
+        lambda c: not c.residual and c.depth >= 3 and not (saturating(c) and c.optimizer == "sgd"),
+        lambda c: {"residual": True},
+    ),
     "fewer_layers": Remedy(lambda c: c.depth > 3, lambda c: {"depth": c.depth // 2}),
     "leaky_relu": Remedy(lambda c: c.activation == "relu", lambda c: {"activation": "leaky_relu"}),
     "lower_lr": Remedy(lambda c: c.lr > SPECS["lr"].lo * 10, lambda c: {"lr": c.lr / 10}),
