@@ -42,6 +42,21 @@ def test_a_large_step_diverges_with_a_level_signal():
     assert "step_diverged" in found and "exploding" not in found
 
 
+def test_a_deep_batchnorm_he_network_is_advised_residual_not_a_matched_init():
+    """Deep BatchNorm grows the backward signal whatever the init: He is already there."""
+    cfg = PRESETS["relu_batchnorm_deep"].cfg.replace(width=16, device="cpu")
+    found, sim = codes(cfg, 10)
+    assert not sim.diverged and "exploding" in found
+    advice = next(f.advice for f in diagnose(sim.records, cfg) if f.code == "exploding")
+    assert advice[0] == "residual" and "he_init" not in advice
+
+
+def test_a_sigmoid_network_under_plain_sgd_is_not_advised_residual():
+    """Its skip path sums all-positive outputs: under SGD it then learns no more than a line."""
+    assert "residual" not in remedies.advice("vanishing", MOONS_SIGMOID)
+    assert "residual" in remedies.advice("vanishing", MOONS_SIGMOID.replace(optimizer="adam"))
+
+
 def test_advice_fits_the_config():
     deep_bn = PRESETS["relu_batchnorm_deep"].cfg
     assert "he_init" not in remedies.advice("exploding", deep_bn)  # it has He init already
