@@ -13,7 +13,15 @@ import torch
 import torch.nn.functional as F
 
 from lessons.content import LANGS
-from lessons.exercises.checks import _fresh, _rules, fresh_run, measure, run_check, session_matches
+from lessons.exercises.checks import (
+    _fresh,
+    _rules,
+    fresh_run,
+    measure,
+    run_check,
+    seeded_run,
+    session_matches,
+)
 from lessons.exercises.loading import EXERCISE_FILES, EXERCISES, load_file
 from lessons.exercises.model import CHECK_METRICS, TEXT_KEYS
 from sim import remedies
@@ -313,3 +321,19 @@ def test_linear_baseline_is_below_every_moons_learning_goal():
         assert learns.value > acc
         for lang in LANGS:
             assert "88%" in EXERCISES[ex_id].text[lang].goal
+
+
+def test_depth_limit_goal_is_about_chance_not_the_line():
+    """No depth of its sigmoid network beats a line within the budget, on the mean over its
+    seeds, so its goal is anchored to chance (50%) and says so."""
+    ex = EXERCISES["sigmoid_depth_limit"]
+    start = ex.start_config
+    linear = seeded_run(start.replace(activation="identity"), ex.steps, "line", ex.seeds)
+    line = linear.numbers["test_acc"]
+    for depth in (1, 2):
+        shallow = seeded_run(start.replace(depth=depth), ex.steps, "shallow", ex.seeds)
+        assert shallow.numbers["test_acc"] < line
+    learns = next(c for c in ex.goal if c.code == "shallower_learns")
+    assert 0.5 < learns.value < line
+    for lang in LANGS:
+        assert "50%" in ex.text[lang].goal and "88%" in ex.text[lang].goal
