@@ -11,7 +11,6 @@ import contextlib
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -26,8 +25,8 @@ from tests.browser.helpers import (
     START_TIMEOUT_S,
     ensure_screenshots,
     free_port,
-    healthy,
     serve_command,
+    wait_healthy,
 )
 from tests.needs import missing
 
@@ -42,13 +41,7 @@ def server() -> Iterator[str]:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not healthy(url):
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}; see screenshots/server.log")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S} s")
-            time.sleep(0.3)
+        wait_healthy(proc, url, "streamlit", "screenshots/server.log", START_TIMEOUT_S)
         yield url
     finally:
         stop(proc)

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import time
 from pathlib import Path
+
+import pytest
 
 # The server starts as deploy/serve.py starts each replica; one health check for both.
 from deploy.serve import healthy  # noqa: F401
@@ -74,3 +78,14 @@ def shot(page, name: str, full: bool = True) -> Path:
     finally:
         page.set_viewport_size(viewport)
     return path
+
+
+def wait_healthy(proc: subprocess.Popen, url: str, what: str, log: str, timeout_s: float) -> None:
+    """Poll `url`'s health until it answers; fail the test if `proc` exits or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while not healthy(url):
+        if proc.poll() is not None:
+            pytest.fail(f"{what} exited with {proc.returncode}; see {log}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} is not healthy after {timeout_s:.0f} s; see {log}")
+        time.sleep(0.3)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 
-from deploy.serve import COOKIE
+from deploy.serve import COOKIE, stop
 from tests.browser.helpers import (
     IDLE,
     ROOT,
@@ -25,8 +24,8 @@ from tests.browser.helpers import (
     START_TIMEOUT_S,
     ensure_screenshots,
     free_port,
-    healthy,
     open_app,
+    wait_healthy,
 )
 from tests.needs import missing
 
@@ -68,20 +67,10 @@ def proxy() -> Iterator[str]:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 2 * START_TIMEOUT_S
-        while not healthy(url):
-            if proc.poll() is not None:
-                pytest.fail(f"deploy.serve exited with {proc.returncode}; see screenshots/proxy*")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the proxy is not healthy after {2 * START_TIMEOUT_S} s")
-            time.sleep(0.3)
+        wait_healthy(proc, url, "deploy.serve", "screenshots/proxy*", 2 * START_TIMEOUT_S)
         yield url
     finally:
-        proc.terminate()  # deploy.serve stops the proxy and both replicas on SIGTERM
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout_s=30)  # deploy.serve stops the proxy and both replicas on SIGTERM
 
 
 def _step(page) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -24,10 +23,10 @@ from tests.browser.helpers import (
     START_TIMEOUT_S,
     ensure_screenshots,
     free_port,
-    healthy,
     open_app,
     serve_command,
     shot,
+    wait_healthy,
     wait_idle,
 )
 
@@ -55,11 +54,8 @@ class Server:
             self.proc = subprocess.Popen(
                 serve_command(self.port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not healthy(self.url):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the room's server did not start; see screenshots/room-server.log")
-            time.sleep(0.3)
+        log = "screenshots/room-server.log"
+        wait_healthy(self.proc, self.url, "the room's server", log, START_TIMEOUT_S)
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
