@@ -7,13 +7,16 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 # The server starts as deploy/serve.py starts each replica; one health check for both.
-from deploy.serve import healthy  # noqa: F401
+from deploy.serve import healthy, stop
 from deploy.serve import replica_command as serve_command  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,3 +92,26 @@ def wait_healthy(proc: subprocess.Popen, url: str, what: str, log: str, timeout_
         if time.monotonic() > deadline:
             pytest.fail(f"{what} is not healthy after {timeout_s:.0f} s; see {log}")
         time.sleep(0.3)
+
+
+@contextmanager
+def proxy_stack(name: str, replicas: int = 2, database_url: str | None = None) -> Iterator[str]:
+    """`python -m deploy.serve` (HAProxy in front of `replicas` replicas) on free loopback
+    ports; yields the proxy's base URL. Logs: screenshots/<name>.log, one per process in
+    screenshots/<name>/. Every replica gets `database_url` (default: the environment's)."""
+    ensure_screenshots()
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "deploy.serve", "--replicas", str(replicas), "--port", str(port),
+        "--first-replica-port", str(free_port()), "--log-dir", str(SCREENSHOTS / name),
+    ]  # fmt: skip
+    if database_url:
+        cmd += ["--database-url", database_url]
+    with open(SCREENSHOTS / f"{name}.log", "w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(proc, url, "deploy.serve", f"screenshots/{name}*", 2 * START_TIMEOUT_S)
+        yield url
+    finally:
+        stop(proc, timeout_s=30)  # deploy.serve stops the proxy and every replica on SIGTERM
