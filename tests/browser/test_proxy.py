@@ -9,24 +9,12 @@ No haproxy or Chromium: the tests skip with the reason, except under CI (CI=true
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from deploy.serve import COOKIE, stop
-from tests.browser.helpers import (
-    IDLE,
-    ROOT,
-    RUN_TIMEOUT_MS,
-    SCREENSHOTS,
-    START_TIMEOUT_S,
-    ensure_screenshots,
-    free_port,
-    open_app,
-    wait_healthy,
-)
+from deploy.serve import COOKIE
+from tests.browser.helpers import IDLE, RUN_TIMEOUT_MS, open_app, proxy_stack
 from tests.needs import missing
 
 pytestmark = pytest.mark.browser
@@ -56,21 +44,8 @@ def proxy() -> Iterator[str]:
     """Base URL of the proxy in front of two replicas (`python -m deploy.serve`)."""
     if shutil.which("haproxy") is None:
         missing("the proxy test", "no haproxy on PATH (apt-get install haproxy)")
-    ensure_screenshots()
-    logs = SCREENSHOTS / "proxy"
-    port = free_port()
-    cmd = [
-        sys.executable, "-m", "deploy.serve", "--replicas", "2", "--port", str(port),
-        "--first-replica-port", str(free_port()), "--log-dir", str(logs),
-    ]  # fmt: skip
-    with open(SCREENSHOTS / "proxy.log", "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(proc, url, "deploy.serve", "screenshots/proxy*", 2 * START_TIMEOUT_S)
+    with proxy_stack("proxy") as url:
         yield url
-    finally:
-        stop(proc, timeout_s=30)  # deploy.serve stops the proxy and both replicas on SIGTERM
 
 
 def _step(page) -> int:
