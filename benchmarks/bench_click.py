@@ -13,14 +13,16 @@ listener in the page) until `data-test-script-state` is back to `notRunning` and
 Targets (issue 15 and 17, one learner, quiet 2-core machine): a burst <= 0.35 server CPU-s and
 <= 0.8 s to rest; a Step <= 0.5 s to updated charts.
 
-With --profile the server runs with GRADIENT_LAB_PROFILE=<file>: each script run is profiled
-(cProfile) and the totals are written there; the report prints the split by part of the page.
+With --profile, py-spy (`pip install py-spy`) samples the server (100 Hz, idle threads left out)
+through the whole series, and the report splits the samples by the part of the page they were
+in: the innermost frame of the project (or of Streamlit) names the part, see PARTS.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -67,6 +69,55 @@ SETTLED = """() => {
 }"""
 
 
+# (part, path fragment of a frame): the innermost frame that matches names a sample's part;
+# torch, numpy, pandas and pyarrow frames count for whoever called them.
+PARTS = (
+    ("training", "sim/train/simulation.py"),
+    ("training", "sim/train/optim.py"),
+    ("training", "sim/nn/"),
+    ("recording", "sim/train/recorder.py"),
+    ("recording", "sim/history.py"),
+    ("diagnosis", "sim/diagnosis.py"),
+    ("network views", "sim/analysis/"),
+    ("export", "ui/playground/panels.py:export"),
+    ("chart specs", "ui/charts/"),
+    ("chart specs", "ui/playground/board.py"),
+    ("streamlit", "streamlit/"),
+    ("page (rest)", "ui/"),
+    ("page (rest)", "app_pages/"),
+    ("page (rest)", "sim/"),
+)
+SKIP = ("torch/", "numpy/", "pandas/", "pyarrow/", "threading.py", "contextlib.py")
+
+
+def part_of(stack: str) -> str:
+    for frame in reversed(stack.split(";")):
+        if any(s in frame for s in SKIP):
+            continue
+        for part, fragment in PARTS:
+            name, _, where = fragment.partition(":")
+            if name in frame and (not where or frame.startswith(where + " ")):
+                return part
+    return "other (server threads)"
+
+
+def split(raw: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in raw.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if stack and n.isdigit():
+            counts[part_of(stack)] = counts.get(part_of(stack), 0) + int(n)
+    return counts
+
+
+def print_split(raw: Path) -> None:
+    counts = split(raw)
+    total = sum(counts.values()) or 1
+    print(f"py-spy samples of the server ({total} at 100 Hz, busy threads):")
+    for part, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        print(f"  {part:24s} {n / total:6.1%}")
+
+
 def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
     log = open(Path(tempfile.gettempdir()) / f"bench_click_{port}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(replica_command(port), cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -86,19 +137,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def step_shown(page) -> int:
-    value = page.locator("[data-testid='stMetricValue']").first.inner_text()
-    return int(value.replace(",", "")) if value.replace(",", "").isdigit() else 0
+SHOWS_STEP = """n => {
+  const m = document.querySelector("[data-testid='stMetricValue']");
+  return m !== null && m.innerText.replace(/,/g, '') === String(n);
+}"""
 
 
-def click(page, pid: int, selector: str) -> tuple[float, float]:
-    """(server CPU-s, s from click to rest) for one click on `selector`."""
+def click(page, pid: int, selector: str, step: int | None = None) -> tuple[float, float]:
+    """(server CPU-s, s from click to rest) for one click on `selector`; with `step`, at rest
+    only once the page shows that step."""
     page.wait_for_selector(IDLE, state="attached")
     page.wait_for_timeout(300)  # the previous run's websocket traffic is over
     page.evaluate(WATCH)
     before = tree_cpu([pid])
     page.locator(selector).first.click()
     page.wait_for_function(AT_REST, arg=REST_MS, timeout=120_000, polling=20)
+    if step is not None:
+        page.wait_for_function(SHOWS_STEP, arg=step, timeout=120_000, polling=20)
+        page.wait_for_function(AT_REST, arg=REST_MS, timeout=120_000, polling=20)
     cpu = tree_cpu([pid]) - before
     return cpu, page.evaluate(SETTLED) / 1000
 
@@ -107,10 +163,8 @@ def measure(page, pid: int, reps: int) -> dict[str, list[tuple[float, float]]]:
     out: dict[str, list[tuple[float, float]]] = {"train": [], "step": []}
     for i in range(reps + 1):  # the first of each is the warm-up
         click(page, pid, ".st-key-reset button")
-        train = click(page, pid, ".st-key-train button")
-        assert step_shown(page) == 200, f"after Train the page shows step {step_shown(page)}"
-        step = click(page, pid, ".st-key-step button")
-        assert step_shown(page) == 201, f"after Step the page shows step {step_shown(page)}"
+        train = click(page, pid, ".st-key-train button", 200)
+        step = click(page, pid, ".st-key-step button", 201)
         if i:
             out["train"].append(train)
             out["step"].append(step)
@@ -132,12 +186,10 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    env = dict(os.environ)
-    prof = Path(tempfile.gettempdir()) / f"bench_click_{os.getpid()}.prof"
-    if args.profile:
-        env["GRADIENT_LAB_PROFILE"] = str(prof)
+    prof = Path(tempfile.gettempdir()) / f"bench_click_{os.getpid()}.txt"
     port = free_port()
-    proc = start_server(port, env)
+    proc = start_server(port, dict(os.environ))
+    spy = None
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
@@ -148,6 +200,13 @@ def main() -> None:
             page.goto(f"http://127.0.0.1:{port}/playground?lang=en")
             page.wait_for_selector("[data-testid='stMain'] h1")
             page.wait_for_selector(".st-key-train button")
+            if args.profile:
+                spy = subprocess.Popen(
+                    ["py-spy", "record", "-p", str(proc.pid), "-f", "raw", "-o", str(prof),
+                     "-r", "100", "--nonblocking"],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+                time.sleep(1)
             rows = measure(page, proc.pid, args.reps)
             browser.close()
         cores = psutil.cpu_count()
@@ -156,10 +215,11 @@ def main() -> None:
         report("Train 200", rows["train"], "(target <= 0.35)", "(target <= 0.8)")
         report("Step     ", rows["step"], "", "(target <= 0.5)")
     finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+            spy.wait(timeout=30)
         stop(proc)
-    if args.profile and prof.exists():
-        from benchmarks.profile_split import print_split
-
+    if spy is not None and prof.exists():
         print_split(prof)
 
 

@@ -4,15 +4,36 @@ fails a smoke test falls back to the CPU with the reason, never an error.
 Tiny networks are launch-bound: each layer is a handful of microsecond kernels, and on a GPU
 every kernel launch costs more than the arithmetic. `auto` therefore keeps networks whose step
 costs less than GPU_MIN_COST (depth x width^2 x batch) on the CPU, and says so.
+
+The same holds on the CPU at a smaller scale: a small network's step is a few dozen operations
+of microseconds each, and a second torch thread only spins (measured, 6 x 32, batch 64: 200 steps
+0.20 CPU-s on one thread, 0.5-0.6 on two, no faster). `cpu_threads` gives a step below
+CPU_THREADS_MIN_COST one thread, so that two such bursts train side by side on two cores, and a
+bigger one every core (sim.slots admits bursts by the threads they take).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import torch
 
 GPU_MIN_COST = 2.0e8  # below this, a CPU step was faster than a GPU step (benchmarks/)
+# From about this step cost a second CPU thread shortens a burst (6 x 128, batch 128: 1.3e7, no
+# gain; benchmarks/bench_click.py measures the default's threads); below it a thread only spins.
+CPU_THREADS_MIN_COST = 2.0e7
+
+
+def cpu_threads(
+    step_cost: float, device: torch.device | str = "cpu", cores: int | None = None
+) -> int:
+    """Torch threads for one burst: one for a small network or one that trains on an
+    accelerator (the CPU only launches its kernels), every core for a big one on the CPU."""
+    cores = max(1, cores if cores is not None else os.cpu_count() or 1)
+    if torch.device(device).type != "cpu" or step_cost < CPU_THREADS_MIN_COST:
+        return 1
+    return cores
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,9 @@ def test_time_spent_queued_does_not_count_towards_the_first_second(monkeypatch):
     live charts: its first second of training has not passed."""
     real_hold = SLOTS.hold
 
-    def slow_hold(on_queued=None, poll_s=0.5):
+    def slow_hold(on_queued=None, poll_s=0.5, **kwargs):
         clock[0] += 5.0  # the wait, as the page's clock sees it
-        return real_hold(on_queued, poll_s)
+        return real_hold(on_queued, poll_s, **kwargs)
 
     clock = [0.0]
     real_clock = training.time.perf_counter

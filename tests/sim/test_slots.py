@@ -1,7 +1,11 @@
 import threading
 import time
 
-from sim.slots import TrainingSlots, threads_per_burst
+import torch
+
+from sim.config import DEFAULT, RunConfig, step_cost
+from sim.device import CPU_THREADS_MIN_COST, cpu_threads
+from sim.slots import SLOTS, TrainingSlots, configure_threads, default_capacity
 
 
 def test_at_most_capacity_run_at_once_and_waiters_are_told():
@@ -9,7 +13,7 @@ def test_at_most_capacity_run_at_once_and_waiters_are_told():
     peak, lock, told = [0], threading.Lock(), []
 
     def work(i):
-        with slots.hold(on_queued=lambda n: told.append(i), poll_s=0.01):
+        with slots.hold(on_queued=lambda n: told.append(i), poll_s=0.01, threads=1):
             with lock:
                 peak[0] = max(peak[0], slots.running)
             time.sleep(0.05)
@@ -35,8 +39,91 @@ def test_slot_released_when_body_raises():
         assert slots.running == 1
 
 
-def test_threads_per_burst_never_zero():
-    assert threads_per_burst(1000) == 1
+def test_a_holder_takes_between_one_thread_and_all():
+    slots = TrainingSlots(4)
+    assert [slots.size(n) for n in (0, 1, 3, 99, None)] == [1, 1, 3, 4, 4]
+    assert TrainingSlots(0).capacity == 1
+
+
+def test_capacity_is_counted_in_threads():
+    """Two one-thread bursts share two cores; a burst that wants both waits for them."""
+    slots = TrainingSlots(2)
+    release, told = threading.Event(), []
+    small = [threading.Thread(target=_hold, args=(slots, 1, release)) for _ in range(2)]
+    for th in small:
+        th.start()
+    while slots.running < 2:  # both admitted at once, neither queued
+        time.sleep(0.001)
+    assert slots.threads == 2 and slots.waiting == 0
+    big = threading.Thread(target=_hold, args=(slots, None, threading.Event(), told))
+    big.start()
+    while not told:
+        time.sleep(0.001)
+    assert slots.running == 2  # the big one queued behind them
+    release.set()
+    for th in [*small, big]:
+        th.join(5)
+    assert slots.running == 0 and slots.threads == 0 and slots.waiting == 0
+
+
+def test_a_small_burst_does_not_overtake_a_waiting_big_one():
+    slots = TrainingSlots(2)
+    order, told = [], []
+    first_release = threading.Event()
+    first = threading.Thread(target=_hold, args=(slots, 1, first_release))
+    first.start()
+    while slots.running == 0:
+        time.sleep(0.001)
+    big = threading.Thread(target=_hold, args=(slots, 2, None, told, order, "big"))
+    big.start()
+    while not told:
+        time.sleep(0.001)
+    small = threading.Thread(target=_hold, args=(slots, 1, None, told, order, "small"))
+    small.start()
+    while len(told) < 2:  # one thread is free, but the big one came first: the small one waits
+        time.sleep(0.001)
+    first_release.set()
+    for th in (first, big, small):
+        th.join(5)
+    assert order == ["big", "small"]
+
+
+def test_the_holder_trains_on_its_threads_and_gets_its_own_back():
+    slots = TrainingSlots(2)
+    before = torch.get_num_threads()
+    with slots.hold(threads=1) as n:
+        assert n == 1 and torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with slots.hold() as n:
+        assert n == 2 and torch.get_num_threads() == 2
+    assert torch.get_num_threads() == before
+
+
+def test_the_room_has_one_thread_per_core():
+    assert SLOTS.capacity == default_capacity() >= 1
+    before = torch.get_num_threads()
+    try:
+        assert configure_threads() == SLOTS.capacity == torch.get_num_threads()
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_threads_follow_the_networks_cost():
+    assert step_cost(DEFAULT) < CPU_THREADS_MIN_COST
+    assert cpu_threads(step_cost(DEFAULT), "cpu", cores=2) == 1  # the default: one thread
+    big = RunConfig(depth=8, width=256, batch_size=256)
+    assert cpu_threads(step_cost(big), "cpu", cores=2) == 2  # a big one: every core
+    assert cpu_threads(step_cost(big), "cpu", cores=1) == 1
+    assert cpu_threads(step_cost(big), "cuda", cores=8) == 1  # the CPU only launches kernels
+
+
+def _hold(slots, threads, release=None, told=None, order=None, name=None):
+    on_queued = (lambda n: told.append(name)) if told is not None else None
+    with slots.hold(on_queued=on_queued, poll_s=0.01, threads=threads):
+        if order is not None:
+            order.append(name)
+        if release is not None:
+            release.wait(5)
 
 
 def test_waiters_are_served_in_arrival_order():
