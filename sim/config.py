@@ -40,13 +40,26 @@ class RunConfig:
     clip: str = "none"  # gradient clipping before the step
     clip_value: float = 1.0  # max total norm (clip="norm") or max |g| (clip="value")
     device: str = "auto"
+    # recurrent (arch != "mlp", sim.sequences): hidden size = width, a vanilla RNN's nonlinearity
+    # = activation; depth, norm, residual, dropout, init(_std), dataset, noise do not apply
+    arch: str = "mlp"  # mlp | rnn | lstm | gru
+    seq_task: str = "adding"  # sim.sequences.SEQ_TASKS
+    seq_len: int = 50  # time steps T of every sequence
+    rec_init: str = "default"  # recurrent weights: PyTorch's default, orthogonal, identity (IRNN)
+    forget_bias: str = "default"  # LSTM forget-gate bias: default, zero, one, chrono
+    tbptt: int = 0  # 0: full backprop through time; k: detach the hidden state every k steps
 
     # -- derived ------------------------------------------------------------------------------
     @property
+    def recurrent(self) -> bool:
+        return self.arch != "mlp"
+
+    @property
     def task(self) -> str:
         from sim.data import DATASETS
+        from sim.sequences import SEQ_TASKS
 
-        return DATASETS[self.dataset].task
+        return (SEQ_TASKS[self.seq_task] if self.recurrent else DATASETS[self.dataset]).task
 
     def replace(self, **changes: Any) -> RunConfig:
         return dataclasses.replace(self, **changes)
@@ -66,12 +79,14 @@ DEFAULT = RunConfig()
 
 # Fields that can change on a live simulation without rebuilding data or weights.
 HOT_FIELDS = frozenset(
-    {"optimizer", "lr", "weight_decay", "clip", "clip_value", "dropout", "batch_size"}
+    {"optimizer", "lr", "weight_decay", "clip", "clip_value", "dropout", "batch_size", "tbptt"}
 )
 
 # ---------------------------------------------------------------------------------------------
 # Published limits
 
+ARCHS: tuple[str, ...] = ("mlp", "rnn", "lstm", "gru")
+RNN_ACTIVATIONS: tuple[str, ...] = ("tanh", "relu", "sigmoid")  # a vanilla RNN's nonlinearity
 # Weight initialisation schemes (applied in sim.model.init_linear).
 INITS: tuple[str, ...] = (
     "default",  # PyTorch's nn.Linear: U(+-1/sqrt(fan_in)) for weights and biases
@@ -107,6 +122,10 @@ def _choices(name: str) -> tuple[str, ...]:
         return tuple(ACTIVATIONS)
     if name == "init":
         return INITS
+    if name == "seq_task":
+        from sim.sequences import SEQ_TASKS
+
+        return tuple(SEQ_TASKS)
     raise KeyError(name)
 
 
@@ -130,6 +149,12 @@ SPECS: dict[str, Spec] = {
     "clip": Spec(str, choices=("none", "norm", "value")),
     "clip_value": Spec(float, lo=1e-4, hi=1e4, log=True),
     "device": Spec(str, choices=("auto", "cpu", "cuda", "mps")),
+    "arch": Spec(str, choices=ARCHS),
+    "seq_task": Spec(str, choices=_choices("seq_task")),
+    "seq_len": Spec(int, lo=5, hi=200),
+    "rec_init": Spec(str, choices=("default", "orthogonal", "identity")),
+    "forget_bias": Spec(str, choices=("default", "zero", "one", "chrono")),
+    "tbptt": Spec(int, lo=0, hi=200),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -161,9 +186,14 @@ FIXED_BYTES = 16 * 2**20
 
 def memory_estimate(cfg: RunConfig) -> int:
     """Bytes one Simulation of `cfg` holds at its peak (an upper estimate, see above)."""
+    batch = min(int(cfg.batch_size), train_size(cfg))
+    if cfg.recurrent:
+        from sim.sequences import recurrent_sizes
+
+        params, saved = recurrent_sizes(cfg, batch)  # saved: bytes
+        return FIXED_BYTES + params * BYTES_PER_PARAM + saved
     width, depth = int(cfg.width), int(cfg.depth)
     params = depth * width * (width + 3) + 16 * (width + 1)  # hidden layers, input, head
-    batch = min(int(cfg.batch_size), train_size(cfg))
     per_value = BYTES_PER_VALUE
     per_value += EXTRA_BYTES_PER_VALUE * ((cfg.norm != "none") + (cfg.dropout > 0))
     return FIXED_BYTES + params * BYTES_PER_PARAM + depth * width * batch * per_value
@@ -171,6 +201,10 @@ def memory_estimate(cfg: RunConfig) -> int:
 
 def step_cost(cfg: RunConfig) -> float:
     batch = min(cfg.batch_size, train_size(cfg))
+    if cfg.recurrent:  # seq_len cells in a row (sim.sequences)
+        from sim.sequences import recurrent_step_cost
+
+        return recurrent_step_cost(cfg, batch)
     return float(cfg.depth) * max(float(max(cfg.width, 8)) ** 2 * float(batch), LAYER_FLOOR)
 
 
@@ -249,7 +283,10 @@ def problems(cfg: RunConfig) -> list[Problem]:
     found = [p for n in FIELDS if (p := field_problem(n, getattr(cfg, n))) is not None]
     if found:
         return found
-    if cfg.norm == "batchnorm" and min(cfg.batch_size, train_size(cfg)) < 2:
+    if cfg.arch == "rnn" and cfg.activation not in RNN_ACTIVATIONS:
+        why = f"a vanilla RNN takes {', '.join(RNN_ACTIVATIONS)}"
+        found.append(Problem("activation", "combination", {"why": why}))
+    if not cfg.recurrent and cfg.norm == "batchnorm" and min(cfg.batch_size, train_size(cfg)) < 2:
         found.append(Problem("batch_size", "combination", {"why": "batchnorm needs >= 2"}))
     steps = max_burst_steps(cfg)
     if steps < MIN_BURST:

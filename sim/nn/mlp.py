@@ -136,6 +136,11 @@ class MLP(nn.Module):
         """Layers 1..depth+1 in the history's numbering, input side first."""
         return [b.linear for b in self.blocks] + [self.head]
 
+    @property
+    def weights(self) -> list[torch.Tensor]:
+        """The weight matrices of layers 1..depth+1."""
+        return [lin.weight for lin in self.linears]
+
     def set_dropout(self, p: float) -> None:
         for b in self.blocks:
             b.drop.p = p

@@ -40,6 +40,10 @@ def make_optimizer(cfg: RunConfig, params: Iterable[torch.Tensor]) -> torch.opti
 
 
 def loss_fn(task: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy or MSE, the mean over the batch; out (B, K, C) with y (B, K) (the copy
+    task's K recalled symbols) is the mean over every answer."""
+    if out.dim() == 3:
+        out, y = out.flatten(0, 1), y.flatten()
     return F.cross_entropy(out, y) if task == "classification" else F.mse_loss(out, y)
 
 

@@ -19,8 +19,10 @@ import numpy as np
 import torch
 
 from sim.activations import Activation
-from sim.history import LAYER_METRICS, History
+from sim.history import LAYER_METRICS, RECORD_COLUMNS, TIME_METRICS, History
 from sim.nn.mlp import MLP
+from sim.nn.recurrent import Recurrent
+from sim.train.gates import GateProbe
 from sim.train.optim import loss_fn
 from sim.train.probe import ACT_METRICS, Probe
 
@@ -30,14 +32,22 @@ PENDING = ("step_steps", "step_values", "rec_steps", "rec_batch", "rec_rows")
 
 
 class Recorder:
-    def __init__(self, model: MLP, activation: Activation, task: str, n_test: int):
+    def __init__(self, model: MLP | Recurrent, activation: Activation, task: str, n_test: int):
+        """n_test: the test set's predictions (samples, times recalled symbols for copy)."""
         self.model, self.task, self.n_test = model, task, n_test
-        self.probe = Probe(model, activation)
-        self.weights = [lin.weight for lin in model.linears]
-        self.history = History(len(self.weights))
+        self.weights = model.weights
+        self._nan = torch.full((), math.nan, device=self.weights[0].device)
+        self.recurrent = isinstance(model, Recurrent)
+        if self.recurrent:  # a signal per time step h_t; zero behind a truncation (tbptt)
+            self.probe: Probe | GateProbe = GateProbe(model)
+            self.n_signals, self._unreached = model.seq_len, torch.zeros_like(self._nan)
+        else:  # a signal per Linear output z; none where the loss does not reach it
+            self.probe = Probe(model, activation)
+            self.n_signals, self._unreached = len(self.weights), self._nan
+        n_times = self.n_signals if self.recurrent else 0
+        self.history = History(len(self.weights), n_times)
         self.pending: dict[str, list] = {k: [] for k in PENDING}
         self._snapshot: _Snapshot | None = None  # weights before a recorded step, in a burst
-        self._nan = torch.full((), math.nan, device=self.weights[0].device)
 
     # -- during a burst -------------------------------------------------------------------------
     def add_step(self, step: int, loss: float, acc: float, total: float, clipped: float) -> None:
@@ -55,7 +65,7 @@ class Recorder:
         probe = self.probe
         probe.begin(len(y))
         if probe.wide(len(y)):
-            signal = [self._nan] * len(self.weights)
+            signal = [self._unreached] * self.n_signals
 
             def hook(i: int, z: torch.Tensor) -> None:
                 if z.requires_grad:
@@ -78,8 +88,8 @@ class Recorder:
         caught = [g for g in grads[n:] if g is not None]
         if len(caught) == len(zs):
             return out, loss, _norms(caught), act
-        # a Linear output the loss does not reach: no number
-        signal = [self._nan if g is None else torch.linalg.vector_norm(g) for g in grads[n:]]
+        # a Linear output the loss does not reach: no number (a state h_t: zero)
+        signal = [self._unreached if g is None else torch.linalg.vector_norm(g) for g in grads[n:]]
         return out, loss, signal, act
 
     def grad_norms(self) -> torch.Tensor:
@@ -125,39 +135,48 @@ class Recorder:
         p = self.pending
         if not p["step_steps"]:
             return
-        n_layers = len(self.weights)
         step_values = np.asarray(p["step_values"], np.float32)  # already on the host
         if p["rec_steps"]:
             # note: this is a CPU-GPU sync point, once per flush, for every per-layer number
             rows = torch.stack(p["rec_rows"]).cpu().numpy()
-            rec_layers, rec_scalars = self.decode(rows, np.asarray(p["rec_batch"]))
+            decoded = self.decode(rows, np.asarray(p["rec_batch"]))
         else:
-            rec_layers = np.zeros((0, len(LAYER_METRICS), n_layers), np.float32)
-            rec_scalars = np.zeros((0, 2), np.float32)
-        self.history.extend(
-            np.asarray(p["step_steps"], np.int32),
-            step_values,
-            np.asarray(p["rec_steps"], np.int32),
-            rec_layers,
-            rec_scalars,
-        )
+            h = self.history
+            decoded = (
+                np.zeros((0, len(LAYER_METRICS), h.n_layers), np.float32),
+                np.zeros((0, len(RECORD_COLUMNS)), np.float32),
+                np.zeros((0, len(TIME_METRICS), h.n_times), np.float32),
+            )
+        steps = np.asarray(p["step_steps"], np.int32)
+        self.history.extend(steps, step_values, np.asarray(p["rec_steps"], np.int32), *decoded)
         self.pending = {k: [] for k in PENDING}
 
-    def decode(self, rows: np.ndarray, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Records (see add_record) -> rec_layers (records, metrics, layers), rec_scalars."""
-        n_rec, n_layers = len(rows), len(self.weights)
+    def decode(self, rows: np.ndarray, batch: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Records (see add_record: per weight matrix 3 norms, the signals, the test loss and
+        correct count, the probe's parts) -> rec_layers (records, metrics, layers),
+        rec_scalars (records, RECORD_COLUMNS), rec_times (records, TIME_METRICS, times)."""
+        n_rec, n_layers, n_sig = len(rows), len(self.weights), self.n_signals
         layers = np.full((n_rec, len(LAYER_METRICS), n_layers), np.nan, np.float32)
-        norms = rows[:, : 4 * n_layers].reshape(n_rec, 4, n_layers)
+        norms = rows[:, : 3 * n_layers].reshape(n_rec, 3, n_layers)
         layers[:, 0:2] = norms[:, 0:2]  # grad_norm, weight_norm
         with np.errstate(divide="ignore", invalid="ignore"):  # a zero weight: no update_ratio
             layers[:, 2] = norms[:, 2] / norms[:, 1]  # ||W_after - W_before|| / ||W_before||
-        layers[:, 3] = norms[:, 3]  # signal_norm
-        test = rows[:, 4 * n_layers : 4 * n_layers + 2].copy()
+        signal = rows[:, 3 * n_layers : 3 * n_layers + n_sig]
+        at = 3 * n_layers + n_sig
+        scalars = np.full((n_rec, len(RECORD_COLUMNS)), np.nan, np.float32)
+        scalars[:, :2] = rows[:, at : at + 2]
         if self.task == "classification":
-            test[:, 1] /= np.float32(self.n_test)
-        act = self.probe.decode(rows[:, 4 * n_layers + 2 :], batch)
+            scalars[:, 1] /= np.float32(self.n_test)
+        raw = rows[:, at + 2 :]
+        times = np.full((n_rec, len(TIME_METRICS), self.history.n_times), np.nan, np.float32)
+        if self.recurrent:
+            times[:, 0] = signal  # time_signal
+            times[:, 1:], scalars[:, 2] = self.probe.decode(raw, batch)
+            return layers, scalars, times
+        layers[:, 3] = signal  # signal_norm
+        act = self.probe.decode(raw, batch)
         layers[:, len(LAYER_METRICS) - len(ACT_METRICS) :, : self.probe.depth] = act
-        return layers, test
+        return layers, scalars, times
 
 
 def _norms(tensors: list[torch.Tensor]) -> list[torch.Tensor]:

@@ -28,6 +28,8 @@ from sim.data import make_data
 from sim.device import DeviceChoice, resolve
 from sim.history import History
 from sim.nn.mlp import MLP, build_model
+from sim.nn.recurrent import Recurrent, build_recurrent
+from sim.sequences import make_seq_data
 from sim.train import divergence, optim
 from sim.train.optim import loss_fn, make_optimizer
 from sim.train.recorder import Recorder
@@ -41,24 +43,28 @@ class Simulation:
         self,
         cfg: RunConfig,
         stats_every: int = DEFAULT_STATS_EVERY,
-        init_from: MLP | None = None,
+        init_from: MLP | Recurrent | None = None,
     ):
         self.cfg = cfg.validated()
         self.stats_every = max(1, int(stats_every))
         self.device_choice: DeviceChoice = resolve(cfg.device, step_cost(cfg))
         self.device = self.device_choice.device
-        data = make_data(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, test_size(cfg))
+        if cfg.recurrent:
+            data = make_seq_data(cfg.seq_task, cfg.n_samples, cfg.seq_len, cfg.seed, test_size(cfg))
+        else:
+            data = make_data(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, test_size(cfg))
         self.data = data
         self.task = data.task
         self.train_x, self.train_y = data.train_x.to(self.device), data.train_y.to(self.device)
         self.test_x, self.test_y = data.test_x.to(self.device), data.test_y.to(self.device)
 
-        model = build_model(cfg, data.train_x.shape[1], data.n_out)
+        build = build_recurrent if cfg.recurrent else build_model
+        model = build(cfg, data.train_x.shape[-1], data.n_out)
         if init_from is not None:
             copy_matching_linears(init_from, model)
         self.model = model.to(self.device)
         self._rng_dropout = torch.Generator(self.device).manual_seed(cfg.seed + 3)
-        for block in self.model.blocks:
+        for block in getattr(self.model, "blocks", ()):  # a recurrent network has no dropout
             block.drop.generator = self._rng_dropout
         self._rng_batch = torch.Generator().manual_seed(cfg.seed + 2)
         self._order = torch.zeros(0, dtype=torch.long)
@@ -68,7 +74,8 @@ class Simulation:
         # The model's structure never changes: walk its module tree once, not every step.
         self._params = list(self.model.parameters())
         self.activation = ACTIVATIONS[cfg.activation]
-        self.recorder = Recorder(self.model, self.activation, self.task, len(self.test_y))
+        n_test = self.test_y.numel()  # predictions: the copy task has K a sequence
+        self.recorder = Recorder(self.model, self.activation, self.task, n_test)
         self.step = 0
         self.divergence: BurstResult | None = None
         self._nan = torch.full((), math.nan, device=self.device)
@@ -106,6 +113,8 @@ class Simulation:
                 group["lr"], group["weight_decay"] = cfg.lr, cfg.weight_decay
         if "dropout" in changed:
             self.model.set_dropout(cfg.dropout)
+        if "tbptt" in changed and cfg.recurrent:
+            self.model.tbptt = cfg.tbptt
         if "batch_size" in changed and old.batch_size != cfg.batch_size:
             self._order, self._pos = torch.zeros(0, dtype=torch.long), 0
         self.divergence = None  # a new setting deserves a new try
@@ -181,7 +190,7 @@ class Simulation:
         # Every per-step scalar in one small tensor, so the one sync below brings them all.
         scalars = [loss.detach(), total]
         if self.task == "classification":
-            scalars.append((out.detach().argmax(1) == y).sum())  # correct predictions
+            scalars.append((out.detach().argmax(-1) == y).sum())  # correct predictions
         if (measure := optim.clip_measure(cfg, grads)) is not None:
             scalars.append(measure)  # max |g|
         # note: this is a CPU-GPU sync point, once per step: a non-finite step must not be applied
@@ -196,7 +205,7 @@ class Simulation:
             }
         grad_norm = rec.grad_norms() if record else None  # before clipping
         clipped = optim.clip(cfg, params, total, host[-1] if measure is not None else total_value)
-        acc = host[2] / len(y) if self.task == "classification" else math.nan
+        acc = host[2] / y.numel() if self.task == "classification" else math.nan
         self.step += 1
         rec.add_step(self.step, loss_value, acc, total_value, clipped)
         if not record:
@@ -216,13 +225,22 @@ class Simulation:
         out = self.model.trace(self.test_x, mode="eval")
         loss = loss_fn(self.task, out, self.test_y)
         if self.task == "classification":
-            return [loss, (out.argmax(1) == self.test_y).sum(dtype=torch.float32)]
+            return [loss, (out.argmax(-1) == self.test_y).sum(dtype=torch.float32)]
         return [loss, self._nan]
 
 
 @torch.no_grad()
-def copy_matching_linears(source: MLP, target: MLP) -> None:
-    """Start `target` from `source`'s weights wherever the Linear shapes match (Compare)."""
+def copy_matching_linears(source: MLP | Recurrent, target: MLP | Recurrent) -> None:
+    """Start `target` from `source`'s weights wherever the Linear shapes match (Compare); two
+    recurrent networks share every parameter of the same name and shape (an RNN and an LSTM
+    only their heads, whose inputs differ in meaning: nothing across kinds of cell)."""
+    if isinstance(source, Recurrent) or isinstance(target, Recurrent):
+        same = isinstance(source, Recurrent) and source.arch == getattr(target, "arch", None)
+        theirs = dict(source.named_parameters()) if same else {}
+        for name, p in target.named_parameters():
+            if name in theirs and theirs[name].shape == p.shape:
+                p.copy_(theirs[name])
+        return
     for src, dst in zip(source.linears, target.linears, strict=False):
         if src.weight.shape == dst.weight.shape:
             dst.weight.copy_(src.weight)
