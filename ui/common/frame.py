@@ -22,6 +22,7 @@ from ui.common.notices import url_notice
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app_pages/home.py", "home.nav", ":material/home:"),
     ("app_pages/playground.py", "playground.nav", ":material/tune:"),
+    ("app_pages/through_time.py", "time.nav", ":material/timeline:"),
     ("app_pages/compare.py", "compare.nav", ":material/compare_arrows:"),
     ("app_pages/explorer.py", "explorer.nav", ":material/function:"),
     ("app_pages/faq.py", "faq.nav", ":material/quiz:"),

@@ -78,6 +78,8 @@ def problem_text(p: Problem, tr=t) -> str:
     if p.code == "range":
         params.update(lo=limit_text(params["lo"]), hi=limit_text(params["hi"]))
     key = f"config.problem_{p.code}"
+    if p.code == "combination" and has(f"{key}_{p.field}"):  # the field names which combination
+        key = f"{key}_{p.field}"
     return tr(key, **params) if has(key) else str(p)
 
 
