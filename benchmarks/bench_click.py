@@ -70,8 +70,12 @@ SETTLED = """() => {
 
 
 # (part, path fragment of a frame): the innermost frame that matches names a sample's part;
-# torch, numpy, pandas and pyarrow frames count for whoever called them.
+# torch, numpy, pandas and pyarrow frames count for whoever called them. (py-spy names a file by
+# its path below the sys.path entry it was found through: ui/ is one, app_pages/ another.)
 PARTS = (
+    ("waiting (left out)", "selectors.py"),
+    ("waiting (left out)", "polling_path_watcher.py"),
+    ("streamlit: gc after each run", "ScriptRunner._on_script_finished"),
     ("training", "sim/train/simulation.py"),
     ("training", "sim/train/optim.py"),
     ("training", "sim/nn/"),
@@ -79,13 +83,16 @@ PARTS = (
     ("recording", "sim/history.py"),
     ("diagnosis", "sim/diagnosis.py"),
     ("network views", "sim/analysis/"),
-    ("export", "ui/playground/panels.py:export"),
-    ("chart specs", "ui/charts/"),
-    ("chart specs", "ui/playground/board.py"),
+    ("export", "playground/panels.py:export"),
+    ("chart specs", "charts/"),
+    ("chart specs", "playground/board.py"),
     ("streamlit", "streamlit/"),
-    ("page (rest)", "ui/"),
-    ("page (rest)", "app_pages/"),
+    ("heap freeze (once)", "freeze_heap"),
+    ("page (rest)", "common/"),
+    ("page (rest)", "playground/"),
     ("page (rest)", "sim/"),
+    ("page (rest)", "playground.py"),
+    ("page (rest)", "streamlit_app.py"),
 )
 SKIP = ("torch/", "numpy/", "pandas/", "pyarrow/", "threading.py", "contextlib.py")
 
@@ -96,7 +103,10 @@ def part_of(stack: str) -> str:
             continue
         for part, fragment in PARTS:
             name, _, where = fragment.partition(":")
-            if name in frame and (not where or frame.startswith(where + " ")):
+            if where:  # a function of that file
+                if name in frame and frame.startswith(where + " "):
+                    return part
+            elif name in frame:
                 return part
     return "other (server threads)"
 
@@ -112,6 +122,7 @@ def split(raw: Path) -> dict[str, int]:
 
 def print_split(raw: Path) -> None:
     counts = split(raw)
+    counts.pop("waiting (left out)", None)
     total = sum(counts.values()) or 1
     print(f"py-spy samples of the server ({total} at 100 Hz, busy threads):")
     for part, n in sorted(counts.items(), key=lambda kv: -kv[1]):

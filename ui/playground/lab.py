@@ -87,6 +87,16 @@ class Lab:
             self.cache = {}
         return self.sim
 
+    def findings(self) -> list:
+        """The diagnosis of the network as it is now: computed once per (network, step,
+        settings), not on every rerun (a click elsewhere, a download)."""
+        sim = self.ensure_sim()
+        key = (id(sim), sim.step, sim.cfg, sim.diverged)
+        if self.cache.get("findings_of") != key:
+            self.cache["findings"] = sim.findings()
+            self.cache["findings_of"] = key
+        return self.cache["findings"]
+
     def load(self, cfg: RunConfig, before: Before | None = None) -> None:
         """Start a fresh network with `cfg` (a link, a preset, a reset: nothing to set beside)."""
         self.cfg, self.sim, self.before = cfg, None, before

@@ -106,7 +106,7 @@ def diagnosis(lab: Lab) -> None:
     if sim.step == 0 and not sim.diverged:
         show("info", t("playground.no_steps"))
         return
-    ok, findings = guarded(sim.findings)
+    ok, findings = guarded(lab.findings)  # once per step (ui.playground.lab)
     if not ok:
         return
     for f in sorted_findings(findings):
