@@ -13,14 +13,15 @@ A network stuck at chance loss while nothing vanishes or explodes is "not_learni
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
-from sim import remedies
+from sim import diagnosis_time, remedies
 from sim.activations import ACTIVATIONS, Activation
 from sim.config import RunConfig
 from sim.data import DATASETS
+from sim.finding import Finding, stuck_at_chance
 from sim.history import History
 from sim.train.result import BurstResult
 
@@ -30,9 +31,6 @@ EXPLODE_RATIO = 1e2
 SATURATION_SHARE = 0.4  # mean share of inputs in the flat region of a saturating activation
 DEAD_SHARE = 0.5  # share of units silent for the whole batch, in the worst layer
 UPDATE_LOW, UPDATE_HIGH = 1e-5, 1e-1  # around Karpathy's ~1e-3 rule of thumb
-CHANCE_SHARE = 0.9  # training loss at or above 90% of chance: nothing learnt yet
-NOT_LEARNING_STEPS = 100  # before this many steps every network is still near chance
-LOSS_WINDOW = 20  # steps averaged for the loss: one batch's loss is noisy
 
 CODES = (
     "diverged",
@@ -49,18 +47,12 @@ CODES = (
 )
 
 
-@dataclass(frozen=True)
-class Finding:
-    code: str  # one of CODES
-    severity: str  # "error" | "warning" | "info" | "ok"
-    layer: int | None = None  # history numbering, where one layer is to blame
-    values: dict[str, float] = field(default_factory=dict)
-    advice: tuple[str, ...] = ()  # sim.remedies codes that fit the config, most direct first
-
-
 def chance_loss(cfg: RunConfig) -> float:
     """The loss of a network that has learnt nothing: ln(classes) for balanced classes; for
-    regression the targets' variance, 1 (sim.data standardises them on the training set)."""
+    regression the targets' variance, 1 (sim.data standardises them on the training set); a
+    sequence task states its own (sim.sequences)."""
+    if cfg.recurrent:
+        return diagnosis_time.chance_loss(cfg)
     info = DATASETS[cfg.dataset]
     return math.log(info.n_out) if info.task == "classification" else 1.0
 
@@ -68,7 +60,12 @@ def chance_loss(cfg: RunConfig) -> float:
 def diagnose(
     records: History, cfg: RunConfig, divergence: BurstResult | None = None
 ) -> list[Finding]:
-    """Findings on a run's records (the latest recorded step) and how its last burst ended."""
+    """Findings on a run's records (the latest recorded step) and how its last burst ended.
+    A recurrent network is judged through time (sim.diagnosis_time), not through depth."""
+    if cfg.recurrent:
+        signal = diagnosis_time.signal(records, cfg)
+        out = diagnosis_time.findings(records, cfg, signal, _diverged(divergence, signal))
+        return [replace(f, advice=remedies.advice(f.code, cfg)) for f in out]
     latest = records.latest_layers()
     signal = _signal(latest, cfg.depth) if latest is not None else []
     out = _diverged(divergence, signal)
@@ -98,13 +95,9 @@ def _diverged(d: BurstResult | None, signal: list[Finding]) -> list[Finding]:
 
 
 def _not_learning(records: History, cfg: RunConfig) -> list[Finding]:
-    if not len(records.rec_steps) or records.step_steps[-1] < NOT_LEARNING_STEPS:
+    values = stuck_at_chance(records, chance_loss(cfg))
+    if values is None:
         return []
-    loss = float(np.nanmean(records.step_values[-LOSS_WINDOW:, 0]))
-    chance = chance_loss(cfg)
-    if not (math.isfinite(loss) and loss >= CHANCE_SHARE * chance):
-        return []
-    values = {"loss": loss, "chance": chance, "steps": float(records.step_steps[-1])}
     values["test_acc"] = float(records.rec_scalars[-1, 1])
     return [Finding("not_learning", "warning", None, values)]
 

@@ -32,6 +32,10 @@ def _has_he(cfg: RunConfig) -> bool:
     return cfg.init.startswith("kaiming")
 
 
+def _irnn(cfg: RunConfig) -> bool:
+    return cfg.activation == "relu" and cfg.rec_init == "identity"
+
+
 @dataclass(frozen=True)
 class Remedy:
     applies: Callable[[RunConfig], bool]
@@ -58,6 +62,31 @@ REMEDIES: dict[str, Remedy] = {
         lambda c: c.optimizer not in ("adam", "adamw"), lambda c: {"optimizer": "adam", "lr": 0.01}
     ),
     "train_longer": Remedy(lambda c: True, lambda c: {}),
+    # Through time (sim.diagnosis_time): a gated cell, or a vanilla RNN's per-step factor
+    # brought to one: identity init with ReLU (IRNN, Le, Jaitly & Hinton 2015) or orthogonal
+    # W_hh; an LSTM's forget gate opened at the start (Gers et al. 2000; chrono: Tallec &
+    # Ollivier 2018); full backprop instead of a window shorter than the sequence.
+    "lstm": Remedy(
+        lambda c: c.arch == "rnn",
+        lambda c: {"arch": "lstm", "forget_bias": "one", "rec_init": "default"},
+    ),
+    "gru": Remedy(lambda c: c.arch == "rnn", lambda c: {"arch": "gru", "rec_init": "default"}),
+    "irnn": Remedy(
+        lambda c: c.arch == "rnn" and not _irnn(c),
+        lambda c: {"activation": "relu", "rec_init": "identity"},
+    ),
+    "orthogonal": Remedy(
+        lambda c: c.arch == "rnn" and c.rec_init == "default", lambda c: {"rec_init": "orthogonal"}
+    ),
+    "forget_bias_one": Remedy(
+        lambda c: c.arch == "lstm" and c.forget_bias in ("default", "zero"),
+        lambda c: {"forget_bias": "one"},
+    ),
+    "chrono": Remedy(
+        lambda c: c.arch == "lstm" and c.forget_bias != "chrono",
+        lambda c: {"forget_bias": "chrono"},
+    ),
+    "full_bptt": Remedy(lambda c: c.recurrent and c.tbptt > 0, lambda c: {"tbptt": 0}),
 }
 
 # Candidates per finding code, most direct first. Saturation gets no "matched init": Xavier's
@@ -73,6 +102,11 @@ ADVICE: dict[str, tuple[str, ...]] = {
     "update_large": ("lower_lr", "clip"),
     "float32_underflow": ("relu_he", "he_init", "batchnorm"),
     "not_learning": ("batchnorm", "residual", "relu_he", "adam", "train_longer"),
+    "vanishing_time": ("lstm", "gru", "irnn", "orthogonal", "forget_bias_one", "chrono"),
+    "exploding_time": ("clip", "orthogonal", "lower_lr"),
+    "tbptt_cut": ("full_bptt",),
+    "gates_saturated": ("lower_lr", "clip"),
+    "not_learning_time": ("full_bptt", "lstm", "gru", "irnn", "forget_bias_one", "adam"),
 }
 
 
