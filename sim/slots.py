@@ -6,9 +6,10 @@ machine's cores are the capacity: a burst asks for the torch threads its network
 admits bursts while their threads fit, so two small bursts train side by side on two cores and a
 big one has the machine to itself. A caller that gives no thread count takes every core (a sweep,
 a measurement: it runs alone, as before). The holder's own torch thread count is set for the
-burst and put back after (torch keeps it per thread). A caller that must wait is told so once
-(so the UI can say it is queued) and runs when its turn comes: first come, first served. The
-slot is released in `finally`, whatever ends the burst.
+burst and put back after (torch keeps it per thread); outside a slot a thread computes on one
+(configure_threads). A caller that must wait is told so once (so the UI can say it is queued)
+and runs when its turn comes: first come, first served. The slot is released in `finally`,
+whatever ends the burst.
 """
 
 from __future__ import annotations
@@ -105,9 +106,14 @@ class TrainingSlots:
 SLOTS = TrainingSlots(default_capacity())
 
 
+OUTSIDE_SLOTS = 1  # torch threads of work that holds no slot
+
+
 def configure_threads() -> int:
-    """Torch's intra-op threads in the calling thread (and the default of threads started
-    after): every core, what a holder that gives no thread count takes; returns the number."""
-    n = SLOTS.size(None)
-    torch.set_num_threads(n)
-    return n
+    """Torch's intra-op threads in the calling thread and the default of every thread started
+    after it (Streamlit's script threads): one. What runs outside a training slot (a page's
+    decision surface and distributions, a forward pass for a chart) is a small network's few
+    operations, which a second thread only slows (the distributions at the default: 7 ms CPU on
+    one thread, 140 on two); a slot sets its holder's threads for its burst. Returns the number."""
+    torch.set_num_threads(OUTSIDE_SLOTS)
+    return OUTSIDE_SLOTS

@@ -99,11 +99,16 @@ def test_the_holder_trains_on_its_threads_and_gets_its_own_back():
     assert torch.get_num_threads() == before
 
 
-def test_the_room_has_one_thread_per_core():
+def test_the_room_has_one_thread_per_core_and_work_outside_a_slot_one():
     assert SLOTS.capacity == default_capacity() >= 1
     before = torch.get_num_threads()
     try:
-        assert configure_threads() == SLOTS.capacity == torch.get_num_threads()
+        assert configure_threads() == 1 == torch.get_num_threads()
+        seen = []
+        later = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
+        later.start()
+        later.join(5)
+        assert seen == [1]  # a script thread started after it: one thread too
     finally:
         torch.set_num_threads(before)
 

@@ -137,7 +137,7 @@ def freeze_heap() -> None:
     pandas and Streamlit load, most of them only at a first burst) out of the garbage
     collector's sight. Streamlit runs a full collection after every script run
     (runner.postScriptGC); over those ~400,000 objects it took 0.2 CPU-s, a third of a default
-    burst's whole cost, and after this 0.02-0.07 s. The price: a cycle among the objects frozen
+    burst's whole cost, and about a millisecond after this. The price: a cycle among the objects frozen
     then (the first session's network) is never collected."""
     if _frozen.acquire(blocking=False):
         gc.collect()
