@@ -4,8 +4,8 @@ derivatives through depth, theory beside what the engine measures."""
 import streamlit as st
 
 from sim.analysis.theory import curves, flat_regions, through_depth
-from ui.charts import show
 from ui.charts.explorer import depth_chart, function_chart
+from ui.charts.words import show_said
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
 from ui.common.notices import url_notice
@@ -30,8 +30,8 @@ else:
     frame, flat = curves(acts, lo, hi), flat_regions(acts, lo, hi)
     zoom = controls.zoom_ui()
     left, right = st.columns(2)
-    show(left, function_chart(frame, flat, names, "f", tr, zoom))
-    show(right, function_chart(frame, flat, names, "df", tr))
+    show_said(left, "explorer_f", function_chart(frame, flat, names, "f", tr, zoom), tr)
+    show_said(right, "explorer_df", function_chart(frame, flat, names, "df", tr), tr)
     st.dataframe(view.property_table(acts, tr), hide_index=True)
     view.formulas(acts, names)
 
@@ -48,7 +48,7 @@ if acts:
     with st.spinner(t("explorer.measuring")):
         ok, engine = guarded(view.measured, tuple(acts), init, depths)
     if ok:
-        show(st, depth_chart(theory, engine, names, tr))
+        show_said(st, "explorer_depth", depth_chart(theory, engine, names, tr), tr)
         st.dataframe(view.factor_table(acts, init, depth, engine, tr), hide_index=True)
         st.caption(view.factors_now(acts, init, depth, engine, tr))  # the settings chosen
         st.caption(t("explorer.depth_note"))

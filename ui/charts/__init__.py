@@ -25,6 +25,16 @@ configuration and the language, never on how far training got:
      e.g. the heatmap's `reach` rows, the distributions' zeros margin).
   3. Whatever moves with training is data: bands, guides, reach rows, divergence marks.
 tests/app/test_chart_stability.py checks each point on every Playground chart, burst after burst.
+
+What a chart shows now. The spec's `description` (Vega's accessible name) is fixed by the rule
+above: title, subtitle, and where to read more. The live sentence (ui.charts.words: "layer 1's
+gradient norm is 1.7e-8 times the output layer's") is caption text under the chart, replaced
+with it during a burst, so a screen reader and a sighted reader get the same words. Streamlit
+1.67's `vega_lite_chart(alt=...)` does not avoid the rebuild: its frontend writes `alt` into the
+spec as `description` before keying the Vega view on that spec, so a live alt rebuilds the chart
+just as a live description would (check again when Streamlit keys the view on the spec alone).
+Its numbers: `spec.show_numbers` / `table_of(latest=True)`, a collapsed table of each series'
+latest row, built from the spec's own datasets.
 """
 
 from ui.charts.base import MAX_ROWS, thin
@@ -77,6 +87,7 @@ CHART_KEYS: tuple[str, ...] = (
     "charts.saturation",
     "charts.dead",
     "charts.share",
+    "charts.unit_kind",
     "charts.unit_problem",
     "charts.units_relu_note",
     # e. update ratio

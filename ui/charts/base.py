@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 Tr = Callable[[str], str]  # catalog lookup: "charts.layer" -> "Layer" / "层"
 
@@ -34,6 +35,24 @@ TEXT_COLOR, MUTED_COLOR = "#1f1b2d", "#5c5f6b"  # 16.8:1 and 6.4:1 on white
 # chart in half the page's width: Vega cuts a longer title line with "…" instead of wrapping it.
 SUBTITLE_WIDTH = 60
 TITLE_WIDTH = 36  # the same for a title line, in its larger font (a 390 px phone fits ~40)
+
+
+def as_frame(data: pd.DataFrame | list[dict] | pa.Table | None) -> pd.DataFrame:
+    """A spec's dataset (a frame, a few rows as dicts, or Arrow) as a frame; None: empty."""
+    if data is None:
+        return pd.DataFrame()
+    if isinstance(data, pa.Table):
+        return data.to_pandas()
+    return data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+
+
+def num(x: float | None, digits: int = 2) -> str:
+    """A number as a sentence writes it: 1.7e-08 -> '1.7e-8', 0.6931 -> '0.69' (`digits`
+    significant); '—' for none."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    text = f"{x:.{digits}g}"
+    return re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].replace("+", "") + m[2], text)
 
 
 def thin(history: pd.DataFrame, max_points: int) -> pd.DataFrame:

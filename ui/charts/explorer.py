@@ -5,10 +5,13 @@ backward signal through depth, theory beside measurement. Activations are named 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import HEIGHT, Tr, at_floor, log_domain
+from ui.charts.base import HEIGHT, Tr, as_frame, at_floor, log_domain, num
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
@@ -148,3 +151,64 @@ def depth_chart(
     ]
     title, subtitle = tr("explorer.depth_title"), tr("explorer.depth_subtitle")
     return chart({"depth": rows}, layers, title, subtitle, height=HEIGHT + 40)
+
+
+# ---------------------------------------------------------------------------------------------
+# What each chart shows now, in a sentence (ui.charts.words), from the spec's own rows
+
+
+def _dataset(spec: Spec, name: str) -> pd.DataFrame:
+    return as_frame((spec.get("datasets") or {}).get(name))
+
+
+def _per_activation(frame: pd.DataFrame, tr: Tr, key: str, one: Callable[[pd.DataFrame], dict]):
+    parts = [
+        tr(f"{key}_one").format(act=label, **one(mine))
+        for label, mine in frame.groupby("label", sort=False)
+    ]
+    return tr("charts.now_join").join(parts)
+
+
+def f_words(spec: Spec, tr: Tr, facts: dict | None = None) -> str:
+    """What the chart shows now, in a sentence (ui.charts.words)."""
+    curves = _dataset(spec, "curves")
+    if curves.empty or "f" not in curves.columns:
+        return ""
+    parts = _per_activation(
+        curves,
+        tr,
+        "charts.now_f",
+        lambda m: {"lo": num(m["f"].min(), 3), "hi": num(m["f"].max(), 3)},
+    )
+    lo, hi = num(curves["x"].min(), 3), num(curves["x"].max(), 3)
+    return tr("charts.now_f").format(lo=lo, hi=hi, parts=parts)
+
+
+def df_words(spec: Spec, tr: Tr, facts: dict | None = None) -> str:
+    """What the chart shows now, in a sentence (ui.charts.words)."""
+    curves = _dataset(spec, "curves")
+    if curves.empty or "df" not in curves.columns:
+        return ""
+    parts = _per_activation(curves, tr, "charts.now_df", lambda m: {"peak": num(m["df"].max(), 3)})
+    return tr("charts.now_df").format(parts=parts)
+
+
+def depth_words(spec: Spec, tr: Tr, facts: dict | None = None) -> str:
+    """What the chart shows now, in a sentence (ui.charts.words)."""
+    depth = _dataset(spec, "depth")
+    if depth.empty:
+        return ""
+    deepest = int(depth["depth"].max())
+    here = depth[depth["depth"] == deepest]
+
+    def one(mine: pd.DataFrame) -> dict:
+        theory = mine.loc[mine["kind"] == "mean_field", "value"]
+        seen = mine.loc[mine["kind"] == "measured", "value"]
+        return {
+            "theory": num(theory.iloc[0] if len(theory) else math.nan),
+            "seen": num(seen.iloc[0] if len(seen) else math.nan),
+        }
+
+    return tr("charts.now_depth").format(
+        depth=deepest, parts=_per_activation(here, tr, "charts.now_depth", one)
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ui.charts.base import Tr
+from ui.charts.base import Tr, as_frame, num
 from ui.charts.spec import QUANT, Spec, chart, field, mark, step_field, tip, view
 
 HEIGHT = 240  # pixels: a small picture under the code
@@ -43,4 +43,19 @@ def example_chart(out: dict, tr: Tr) -> Spec:
         tr("faq.example_subtitle"),
         height=HEIGHT,
         resolve={"scale": {"y": "independent"}},
+    )
+
+
+def example_words(spec: Spec, tr: Tr, facts: dict | None = None) -> str:
+    """What the chart shows now, in a sentence (ui.charts.words)."""
+    example = as_frame((spec.get("datasets") or {}).get("example"))
+    if example.empty:
+        return ""
+    first, last = example.iloc[0], example.iloc[-1]
+    return tr("charts.now_example").format(
+        steps=len(example),
+        loss_first=num(first["loss"], 3),
+        loss_last=num(last["loss"], 3),
+        grad_first=num(first["grad_norm"], 3),
+        grad_last=num(last["grad_norm"], 3),
     )

@@ -20,6 +20,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -30,6 +31,7 @@ from ui.charts.base import (
     TEXT_COLOR,
     TITLE_WIDTH,
     Tr,
+    as_frame,
     decades,
     subtitle_lines,
     wrap,
@@ -96,28 +98,47 @@ def show(where: Any, spec: Spec | None, width: str = "stretch") -> Any:
     return where.vega_lite_chart(with_arrow_data(spec), width=width)
 
 
-def table_of(spec: Spec | None, max_rows: int = 500) -> pd.DataFrame:
+def table_of(spec: Spec | None, max_rows: int = 500, latest: bool = False) -> pd.DataFrame:
     """The chart's numbers as a table a person reads: the rows of its largest dataset, in the
-    columns its tooltips show, titled as there (a text alternative for every chart)."""
+    columns its tooltips show, titled as there (a text alternative for every chart).
+    `latest`: small, for a chart redrawn often: only the latest step of each series (per value
+    of its named tooltip fields, e.g. layer, split) and at most `max_rows` rows spread evenly."""
     datasets = (spec or {}).get("datasets") or {}
-    frames = [d if isinstance(d, pd.DataFrame) else pd.DataFrame(d) for d in datasets.values()]
+    frames = [as_frame(d) for d in datasets.values()]
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame()
     data = max(frames, key=len)
     titles: dict[str, str] = {}
+    series: list[str] = []
     for layer in [spec, *spec.get("layer", []), spec.get("spec", {})]:
         for t in layer.get("encoding", {}).get("tooltip", []):
             if t.get("field") in data.columns and (t.get("title") or "").strip():
                 titles.setdefault(t["field"], t["title"])
+                if t.get("type") == NOMINAL and t["field"] not in series:
+                    series.append(t["field"])
+    if latest:
+        data = _latest_rows(data, series, max_rows)
     if not titles:
         return data.head(max_rows)
     return data.loc[:, list(titles)].rename(columns=titles).head(max_rows)
 
 
-def show_numbers(where: Any, spec: Spec | None, label: str) -> None:
+def _latest_rows(data: pd.DataFrame, series: list[str], max_rows: int) -> pd.DataFrame:
+    """Each named series' row at its latest step (where there are steps; a lone curve keeps
+    its steps), then at most `max_rows` rows picked evenly, in series order."""
+    if series:
+        data = data.sort_values(series, kind="stable")
+        if "step" in data.columns:
+            data = data.loc[data.groupby(series, sort=False)["step"].idxmax().to_numpy()]
+    if len(data) > max_rows:
+        data = data.iloc[np.linspace(0, len(data) - 1, max_rows).round().astype(int)]
+    return data.reset_index(drop=True)
+
+
+def show_numbers(where: Any, spec: Spec | None, label: str, latest: bool = False) -> None:
     """Under a chart: an expander holding its numbers (table_of), closed at first."""
-    frame = table_of(spec)
+    frame = table_of(spec, max_rows=100 if latest else 500, latest=latest)
     if len(frame):
         where.expander(label, icon=":material/table:").dataframe(frame, hide_index=True)
 

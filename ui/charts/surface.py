@@ -96,7 +96,11 @@ def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr
         "y": field("x2_lo", QUANT, axis={"grid": False}, scale=y_scale, title=tr("charts.x2")),
         "y2": {"field": "x2_hi"},
         "color": fill,
-        "tooltip": tips,
+        "tooltip": [
+            tip("x1", QUANT, tr("charts.x1"), ".2f"),
+            tip("x2", QUANT, tr("charts.x2"), ".2f"),
+            *tips,
+        ],
     }
     label_tip = tr("charts.class" if classify else "charts.target")
     shapes = {"domain": list(names.values()), "range": ["circle", "diamond"]}

@@ -272,7 +272,7 @@ def _unit_encoding(tr: Tr, count: int, kinds: list[str], shades: list[str]) -> S
         ),
         "tooltip": [
             tip("layer_name", NOMINAL, tr("charts.layer")),
-            tip("kind", NOMINAL, " "),
+            tip("kind", NOMINAL, tr("charts.unit_kind")),
             tip("value", QUANT, tr("charts.share"), ".1%"),
         ],
     }

@@ -11,15 +11,18 @@ from lessons import snapshot
 from lessons.claims import ClaimEvidence, supports
 from lessons.faq import FIXED_EXAMPLE, Faq, article_code, fill, fixed_example_source
 from lessons.measures import Measurement
+from sim import codec
 from sim.analysis import compare
 from sim.presets import PRESETS
 from sim.slots import SLOTS
-from ui.charts import show
 from ui.charts.faq import example_chart
+from ui.charts.words import show_said
+from ui.common import nav
 from ui.common.guard import guarded
 from ui.common.i18n import current_lang, t, translator
 from ui.common.urlstate import with_lang
 
+EXPLORER = "app_pages/explorer.py"
 VERDICT_COLORS = {"holds": "green", "partly": "orange", "wrong": "red"}
 VERDICT_ICONS = {
     "holds": ":material/check:",
@@ -86,7 +89,7 @@ def links(meta: dict) -> None:
             "app_pages/playground.py",
             label=t("faq.run_in_playground", name=t(f"playground.preset_{presets[0]}")),
             icon=":material/play_circle:",
-            query_params=with_lang({"preset": presets[0]}),
+            query_params=with_lang(codec.to_query(PRESETS[presets[0]].cfg)),
         )
     runs = [PRESETS[p].cfg for p in meta.get("compare", []) if p in PRESETS]
     if len(runs) >= 2:
@@ -98,17 +101,17 @@ def links(meta: dict) -> None:
         )
     if meta.get("explorer"):
         cols[1].page_link(
-            "app_pages/explorer.py",
+            EXPLORER,
             label=t("faq.open_explorer"),
             icon=":material/function:",
-            query_params=with_lang({"acts": ",".join(meta["explorer"])}),
+            query_params={**nav.link_query(EXPLORER), "acts": ",".join(meta["explorer"])},
         )
     for name in presets[1:]:
         st.page_link(
             "app_pages/playground.py",
             label=t("faq.also_preset", name=t(f"playground.preset_{name}")),
             icon=":material/science:",
-            query_params=with_lang({"preset": name}),
+            query_params=with_lang(codec.to_query(PRESETS[name].cfg)),
         )
 
 
@@ -197,7 +200,7 @@ def code_example() -> None:
         st.code(fixed_example_source(), language="python")
     ok, out = guarded(fixed_example, 0)
     if ok:
-        show(st, example_chart(out, translator()))
+        show_said(st, "faq_example", example_chart(out, translator()), translator())
         st.caption(
             t(
                 "faq.example_result",

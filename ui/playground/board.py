@@ -25,11 +25,14 @@ from typing import Any
 import streamlit as st
 
 from sim.analysis import views
+from sim.diagnosis import chance_loss
 from sim.train.simulation import Simulation
 from ui import charts
 from ui.charts import with_arrow_data
+from ui.charts.spec import table_of
 from ui.charts.trace import Trace
-from ui.common.i18n import current_lang, translator
+from ui.charts.words import described, sentence
+from ui.common.i18n import current_lang, t, translator
 
 log = logging.getLogger("gradient_lab")
 
@@ -45,6 +48,7 @@ LIVE = ("grad_norm", "loss", "heatmap")  # redrawn during a burst
 NETWORK = ("decision", "dist_gradient", "dist_activation")  # drawn from the network itself
 
 Builder = Callable[[], charts.Spec | None]
+ICON_TABLE = ":material/table:"
 
 
 class Board:
@@ -53,7 +57,10 @@ class Board:
         self.before = before  # the previous network's run, drawn faintly (ui.charts.trace)
         self.cells: dict[str, Any] = {}
         self.shown: dict[str, dict] = {}  # the spec each cell shows now
-        drawn = self.cache.get("specs", {})
+        self.words: dict[str, Any] = {}  # under each chart: what it shows now, its numbers
+        self.numbers: dict[str, Any] = {}
+        self.said: dict[str, tuple] = {}  # the (sentence, table) each cell shows now
+        drawn, said = self.cache.get("specs", {}), self.cache.get("said", {})
         for row in LAYOUT:
             for name, column in zip(row, st.columns(len(row)), strict=True):
                 # The chart of the last run, again at once: the browser keeps its view, and a
@@ -66,27 +73,52 @@ class Board:
                     self.cells[name] = column.empty()
                 else:
                     self._show(name, last, where=column)
+                self.words[name], self.numbers[name] = column.empty(), column.empty()
+                if name in said:
+                    self._say(name, *said.get(name, ("", None)))
 
     # -- drawing -------------------------------------------------------------------------------
-    def _put(self, name: str, build: Builder, tr, state: tuple | None = None) -> None:
-        """Draw one chart; with `state`, reuse the spec drawn last time for the same state."""
-        specs = self.cache.setdefault("specs", {})
+    def _put(self, name: str, build: Builder, tr, state: tuple | None = None, **facts) -> None:
+        """Draw one chart and its sentence; with `state`, reuse the spec (and the sentence and
+        table) drawn last time for the same state; without, a live redraw: no table."""
+        specs, said = self.cache.setdefault("specs", {}), self.cache.setdefault("said", {})
         cached = specs.get(name)
         if state is not None and cached is not None and cached[0] == state:
             spec = cached[1]
         else:
             try:
-                spec = with_arrow_data(build())
+                raw = build()
+                words = sentence(name, raw, tr, **facts)
+                table = table_of(raw, max_rows=100, latest=True) if state is not None else None
+                spec = with_arrow_data(described(raw, tr))
             except Exception:  # a chart bug must not take the page down
                 log.exception("chart %s failed", name)
-                spec = with_arrow_data(charts.placeholder(tr))
+                spec, words, table = with_arrow_data(charts.placeholder(tr)), "", None
+            said[name] = (words, table if state is not None else self.said.get(name, ("", None))[1])
             if state is not None:
                 specs[name] = (state, spec)
+        self._say(name, *said.get(name, ("", None)))
         if spec is None:
             self.cells[name].empty()
             self.shown.pop(name, None)
         elif spec is not self.shown.get(name):  # else on screen already, nothing to send
             self._show(name, spec)
+
+    def _say(self, name: str, words: str, table) -> None:
+        """Under the chart: its sentence (caption text, live) and its numbers (collapsed)."""
+        before = self.said.get(name)
+        if before is None or before[0] != words:
+            if words:
+                self.words[name].caption(words)
+            else:
+                self.words[name].empty()
+        if before is None or before[1] is not table:
+            if table is not None and len(table):
+                box = self.numbers[name].expander(t("common.chart_numbers"), icon=ICON_TABLE)
+                box.dataframe(table, hide_index=True)
+            else:
+                self.numbers[name].empty()
+        self.said[name] = (words, table)
 
     def _show(self, name: str, spec: dict, where=None) -> None:
         """Draw `spec` in the cell, or as a new element of `where` that becomes the cell."""
@@ -98,7 +130,7 @@ class Board:
         history, tr = sim.history, translator()
         builders = self._history_charts(sim, history, tr)
         for name in LIVE:
-            self._put(name, builders[name], tr)
+            self._put(name, builders[name], tr, chance=chance_loss(sim.cfg))
 
     def draw(self, sim: Simulation) -> None:
         history, tr = sim.history, translator()
@@ -112,7 +144,7 @@ class Board:
         for row in LAYOUT:
             for name in row:
                 state = network_state if name in NETWORK else history_state
-                self._put(name, builders[name], tr, state)
+                self._put(name, builders[name], tr, state, chance=chance_loss(sim.cfg))
 
     def _history_charts(self, sim: Simulation, history, tr) -> dict[str, Builder]:
         diverged_step = sim.divergence.diverged_step if sim.divergence else None
