@@ -63,5 +63,7 @@ with lab.lock:
         panels.diagnosis(lab)
     if lab.sim is not None:
         board.draw(lab.sim)
+    if lab.cfg.arch == "rnn":  # what the signal chart's dashed line is
+        st.caption(t("time.theory_help"))
     compare_link(lab.cfg)
     st.caption(t("time.share"))

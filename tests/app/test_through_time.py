@@ -23,7 +23,7 @@ from ui.charts.time_signal import signal_chart, theory_rows, time_heatmap_chart
 from ui.common.i18n import LANGS, text, translator
 from ui.through_time.board import theory_factor
 from ui.through_time.cells import three_cells
-from ui.through_time.presets import START
+from ui.through_time.presets import PRESET_KEY, PRESETS, START, label
 
 PAGE = "app_pages/through_time.py"
 COMPARE = "app_pages/compare.py"
@@ -221,3 +221,16 @@ def test_the_three_cells_differ_in_the_cell_alone():
     assert [c.arch for c in cells] == ["rnn", "lstm", "gru"]
     assert all(c.replace(arch="rnn") == cells[0] for c in cells)
     assert not math.isnan(SEQ_TASKS["adding"].chance_loss)
+
+
+def test_every_preset_is_named_in_both_languages_and_the_box_loads_it():
+    for lang in LANGS:
+        for name in PRESETS:
+            assert label(name, translator(lang)) != f"time.preset_{name}", (lang, name)
+    at = make_app(PAGE, query={"lang": "en"})
+    assert at.selectbox(key=PRESET_KEY).value == "rnn_tanh_adding"
+    at.selectbox(key=PRESET_KEY).set_value("gru_adding").run()
+    no_exception(at)
+    assert lab_of(at).cfg == PRESETS["gru_adding"].cfg
+    assert at.selectbox(key="tt_arch").value == "gru"
+    assert query_of(at)["arch"] == "gru"
