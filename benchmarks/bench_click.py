@@ -75,7 +75,7 @@ SETTLED = """() => {
 PARTS = (
     ("waiting (left out)", "selectors.py"),
     ("waiting (left out)", "polling_path_watcher.py"),
-    ("streamlit: gc after each run", "ScriptRunner._on_script_finished"),
+    ("streamlit: end of run (its gc)", "ScriptRunner._on_script_finished"),
     ("training", "sim/train/simulation.py"),
     ("training", "sim/train/optim.py"),
     ("training", "sim/nn/"),

@@ -34,11 +34,14 @@ R = TypeVar("R")
 
 # A live redraw costs about as much as a whole default burst of a small network. So: none in
 # the first second of training (time spent queued for a training slot does not count), then at
-# most a LIVE_SHARE of the burst's time, and none while another session waits for the training
-# slot this burst holds (a redraw would make it wait longer for charts it cannot see).
+# most a LIVE_SHARE of the burst's time and one a second, and none while another session waits
+# for the training slot this burst holds (a redraw would make it wait longer for charts it cannot
+# see). A Playground redraw (three charts, their sentences, the status) is about 60 ms of CPU, a
+# third of a default burst's training: on a busy machine, where a default burst passes its first
+# second, a redraw every half second doubled what the page added to it.
 LIVE_FIRST_S = 1.0
-LIVE_MIN_GAP_S = 0.5
-LIVE_SHARE = 0.2
+LIVE_MIN_GAP_S = 1.0
+LIVE_SHARE = 0.1
 # The progress bar moves at most every PROGRESS_GAP_S: each move is a message for which the
 # browser renders the page again, and a room's browsers on one machine compete with the server.
 # Between moves a session-state read keeps each callback a point where a changed control stops
@@ -137,8 +140,8 @@ def freeze_heap() -> None:
     pandas and Streamlit load, most of them only at a first burst) out of the garbage
     collector's sight. Streamlit runs a full collection after every script run
     (runner.postScriptGC); over those ~400,000 objects it took 0.2 CPU-s, a third of a default
-    burst's whole cost, and about a millisecond after this. The price: a cycle among the objects frozen
-    then (the first session's network) is never collected."""
+    burst's whole cost, and about 10 ms after this. The price: a cycle among the objects
+    frozen then (the first session's network) is never collected."""
     if _frozen.acquire(blocking=False):
         gc.collect()
         gc.freeze()
