@@ -43,7 +43,7 @@ with lab.lock:
     url_notice(url_problems)  # below the settings: a notice never moves the control touched
     panels.notices(lab, change, training=bool(steps))
     status, findings = st.empty(), st.empty()
-    board = Board(lab.cache)
+    board = Board(lab.cache, lab.cfg)
 
     if steps and lab.sim is not None:
         sim = lab.sim

@@ -16,6 +16,7 @@ from altair.vegalite.v6.schema.core import TopLevelSpec
 from sim.sequences import SEQ_TASKS
 from sim.train.simulation import Simulation
 from tests.app.helpers import make_app, no_exception, query_of, texts
+from ui.charts.base import num
 from ui.charts.spec import as_json
 from ui.charts.time_gates import gate_chart
 from ui.charts.time_loss import chance_loss_chart
@@ -107,6 +108,13 @@ def test_a_burst_draws_the_history_numbers():
     loss = titled(at, "charts.loss_title")
     chance = loss["datasets"]["chance"]["value"].iloc[0]
     assert chance == pytest.approx(SEQ_TASKS["adding"].chance_loss)
+
+    said = [c.value for c in at.caption]  # under each chart, what it shows now
+    first, last = latest["value"].iloc[0], latest["value"].iloc[-1]
+    words = text("en", "time.now_signal", first=num(first), last=num(last), count=12,
+                 ratio=num(first / last))  # fmt: skip
+    assert words in said
+    assert any(num(SEQ_TASKS["adding"].chance_loss, 3) in c for c in said)  # the loss's
 
 
 def test_a_gated_cell_shows_its_gate_chart_and_compare_gets_the_three_cells():
