@@ -90,9 +90,10 @@ def signal(records: History, cfg: RunConfig) -> list[Finding]:
 # Gates, learning, and the whole verdict
 
 
-def _gates(latest: dict[str, np.ndarray], cfg: RunConfig) -> list[Finding]:
+def _gates(records: History, latest: dict[str, np.ndarray], cfg: RunConfig) -> list[Finding]:
     """Most gate values pinned near 0 or 1: there sigmoid's slope is near 0, so the gates
-    barely learn (a forget gate held at 1 on purpose is one gate of three or two)."""
+    barely learn. A warning only for a network stuck at chance: chrono initialisation pins
+    them on purpose, and a network that has learnt holds a forget gate at 1 to keep a memory."""
     if cfg.arch == "rnn":
         return []
     share = np.asarray(latest["gate_saturation"], np.float64)
@@ -100,7 +101,8 @@ def _gates(latest: dict[str, np.ndarray], cfg: RunConfig) -> list[Finding]:
         return []
     values = {"share": float(share.mean()), "worst": float(share.max())}
     values["forget"] = float(np.nanmean(latest["forget_gate"]))
-    return [Finding("gates_saturated", "warning", int(np.argmax(share)) + 1, values)]
+    severity = "warning" if stuck_at_chance(records, chance_loss(cfg)) else "info"
+    return [Finding("gates_saturated", severity, int(np.argmax(share)) + 1, values)]
 
 
 def _not_learning(records: History, cfg: RunConfig) -> list[Finding]:
@@ -120,7 +122,7 @@ def findings(
     if latest is None:
         return list(before)
     out = list(before) + [f for f in verdict if f.code != "level"]
-    out += _gates(latest, cfg)
+    out += _gates(records, latest, cfg)
     out += _not_learning(records, cfg)
     if not any(f.severity in ("error", "warning") for f in out):
         out.append(Finding("healthy_time", "ok"))

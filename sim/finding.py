@@ -25,12 +25,19 @@ class Finding:
     advice: tuple[str, ...] = ()  # sim.remedies codes that fit the config, most direct first
 
 
+def recent_loss(records: History) -> float:
+    """The training loss over the last LOSS_WINDOW steps (NaN before any step)."""
+    if not len(records.step_steps):
+        return math.nan
+    return float(np.nanmean(records.step_values[-LOSS_WINDOW:, 0]))
+
+
 def stuck_at_chance(records: History, chance: float) -> dict[str, float] | None:
     """{loss, chance, steps} when the recent training loss is still near `chance` after
     NOT_LEARNING_STEPS steps, else None."""
     if not len(records.rec_steps) or records.step_steps[-1] < NOT_LEARNING_STEPS:
         return None
-    loss = float(np.nanmean(records.step_values[-LOSS_WINDOW:, 0]))
+    loss = recent_loss(records)
     if not (math.isfinite(loss) and loss >= CHANCE_SHARE * chance):
         return None
     return {"loss": loss, "chance": chance, "steps": float(records.step_steps[-1])}

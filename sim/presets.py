@@ -3,6 +3,10 @@
 Each preset is a full RunConfig (so a link or the CLI reproduces it) plus how many steps make
 its point and which claim of shared/reference/claims.md it speaks to. The shared base matches
 the reference measurements: width 64, batch 256, 2-D inputs, cross-entropy, plain SGD.
+
+TIME_PRESETS are the recurrent ones (the "Through time" screen), on TIME_BASE: the adding
+problem at length 50, 32 hidden units, batch 64, Adam at lr 0.01. PRESETS stays the MLP
+Playground's list; ALL_PRESETS holds both (the command line, exercises).
 """
 
 from __future__ import annotations
@@ -77,3 +81,52 @@ PRESETS: dict[str, Preset] = {
         _p("leaky_relu_default", 300, "h", PROBLEM, depth=20, activation="leaky_relu"),
     ]
 }  # fmt: skip
+
+# ---------------------------------------------------------------------------------------------
+# Through time: a vanilla tanh RNN that cannot learn the adding problem at length 50 (it stays
+# near the chance MSE of 1/6), and each remedy (Le, Jaitly & Hinton 2015; Hochreiter &
+# Schmidhuber 1997; Cho et al. 2014; Tallec & Ollivier 2018). tests/sim/test_presets_time.py
+# checks each one's point.
+
+TIME_BASE = RunConfig(
+    arch="rnn",
+    activation="tanh",
+    seq_task="adding",
+    seq_len=50,
+    width=32,
+    batch_size=64,
+    n_samples=4000,
+    optimizer="adam",
+    lr=0.01,
+)
+CLIP = {"clip": "norm", "clip_value": 1.0}
+IRNN = {"activation": "relu", "rec_init": "identity"}
+CHRONO_LSTM = {"arch": "lstm", "forget_bias": "chrono", **CLIP}
+
+
+def _t(name: str, steps: int, tags: tuple[str, ...], **changes) -> Preset:
+    return Preset(name, TIME_BASE.replace(**changes), steps, None, tags)
+
+
+TIME_PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in [
+        _t("rnn_tanh_adding", 400, PROBLEM),
+        # clipping bounds a step; it cannot lift a signal that vanishes
+        _t("rnn_tanh_clipped", 400, PROBLEM, **CLIP),
+        # orthogonal W_hh lifts the signal at t = 1, but tanh's slope still shrinks it per step
+        _t("rnn_orthogonal_adding", 400, REMEDY, rec_init="orthogonal", **CLIP),
+        # the identity keeps the signal level; at Adam's lr 0.01 it stays near chance
+        _t("irnn_adding", 1000, REMEDY, **IRNN, lr=0.001),
+        _t("lstm_adding", 500, REMEDY, **CHRONO_LSTM),
+        _t("gru_adding", 400, REMEDY, arch="gru"),
+        _t("lstm_memory_150", 500, REMEDY, **CHRONO_LSTM, seq_len=150),
+        # Copy: the symbols come only at the start, so no gradient of a window of 10 reaches
+        # them (on adding it would still learn: the second mark falls in the window, and the
+        # weights that store it are shared with the first)
+        _t("lstm_copy", 500, REMEDY, **CHRONO_LSTM, seq_task="copy"),
+        _t("lstm_tbptt_cut", 500, PROBLEM, **CHRONO_LSTM, seq_task="copy", tbptt=10),
+    ]
+}
+
+ALL_PRESETS: dict[str, Preset] = PRESETS | TIME_PRESETS

@@ -15,10 +15,11 @@ import pandas as pd
 
 from sim.codec import parse_value
 from sim.config import FIELDS, SPECS, RunConfig, problems
-from sim.presets import PRESETS
+from sim.presets import ALL_PRESETS
 from sim.train.result import Progress
 
 FORMATS = ("table", "csv", "json")
+ALIASES = {"seq_task": ("--task",)}  # python -m sim run --arch lstm --task adding
 
 
 class UsageError(Exception):
@@ -44,7 +45,7 @@ class Command:
 
 def add_config_arguments(parser: argparse.ArgumentParser, skip: Sequence[str] = ()) -> None:
     """--preset NAME and one --FIELD VALUE per RunConfig field (also spelled --field-name)."""
-    parser.add_argument("--preset", choices=list(PRESETS), help="start from a named experiment")
+    parser.add_argument("--preset", choices=list(ALL_PRESETS), help="start from a named experiment")
     group = parser.add_argument_group("config fields (checked against sim.config.SPECS)")
     for name in FIELDS:
         if name in skip:
@@ -57,13 +58,14 @@ def add_config_arguments(parser: argparse.ArgumentParser, skip: Sequence[str] = 
         else:
             hint = f"{spec.kind.__name__} in {spec.lo:g}..{spec.hi:g}"
         flags = [f"--{name}"] + ([f"--{name.replace('_', '-')}"] if "_" in name else [])
+        flags += ALIASES.get(name, ())
         group.add_argument(*flags, dest=f"cfg_{name}", metavar="VALUE", help=hint)
 
 
 def config_from_args(args: argparse.Namespace, base: RunConfig) -> RunConfig:
     """The preset (or `base`) with every --FIELD applied; UsageError if anything is off."""
     if getattr(args, "preset", None):
-        base = PRESETS[args.preset].cfg
+        base = ALL_PRESETS[args.preset].cfg
     values = {}
     for name in FIELDS:
         raw = getattr(args, f"cfg_{name}", None)

@@ -1,4 +1,5 @@
-"""`python -m sim presets`: the named experiments, with what each changes from the base."""
+"""`python -m sim presets`: the named experiments, with what each changes from its base
+(sim.presets.BASE, or TIME_BASE for a recurrent one)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 import pandas as pd
 
 from sim.cli.common import Command, add_format_argument, emit
-from sim.presets import BASE, PRESETS
+from sim.presets import ALL_PRESETS, BASE, TIME_BASE
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,8 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     rows = []
-    for p in PRESETS.values():
-        changed = {k: v for k, v in p.cfg.to_dict().items() if getattr(BASE, k) != v}
+    for p in ALL_PRESETS.values():
+        base = TIME_BASE if p.cfg.recurrent else BASE  # what `changes` is counted from
+        changed = {k: v for k, v in p.cfg.to_dict().items() if getattr(base, k) != v}
         row = {"name": p.name, "steps": p.steps, "claim": p.claim or "", "tags": ",".join(p.tags)}
         if args.format == "json":
             row["config"] = p.cfg.to_dict()

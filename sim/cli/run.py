@@ -25,8 +25,8 @@ from sim.cli.common import (
 )
 from sim.config import DEFAULT
 from sim.device import REASONS
-from sim.history import LAYER_METRICS
-from sim.presets import PRESETS
+from sim.history import LAYER_METRICS, TIME_METRICS
+from sim.presets import ALL_PRESETS
 from sim.train.simulation import DEFAULT_STATS_EVERY, Simulation
 
 
@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     cfg = config_from_args(args, DEFAULT)
-    steps = args.steps or (PRESETS[args.preset].steps if args.preset else 100)
+    steps = args.steps or (ALL_PRESETS[args.preset].steps if args.preset else 100)
     if (why := steps_over_budget(cfg, steps)) is not None:
         raise UsageError(why)
     sim = Simulation(cfg, stats_every=args.stats_every)
@@ -97,8 +97,9 @@ def _table(sim: Simulation, summary: dict, findings: list[dict], out: TextIO) ->
     if len(frame):
         last = frame[frame["layer"] == 0].groupby("metric", observed=True)["value"].last()
         out.write("  ".join(f"{m} {v:.4g}" for m, v in last.items()) + "\n")
-    layers = sim.records.latest_layers()
-    if layers is not None:
+    if cfg.recurrent:
+        _time_tables(sim, out)
+    elif (layers := sim.records.latest_layers()) is not None:
         step = int(sim.records.rec_steps[-1])
         table = pd.DataFrame({m: layers[m] for m in LAYER_METRICS})
         table.insert(0, "layer", range(1, len(table) + 1))
@@ -111,6 +112,28 @@ def _table(sim: Simulation, summary: dict, findings: list[dict], out: TextIO) ->
         )
         where = f" layer {f['layer']}" if f["layer"] is not None else ""
         out.write(f"  {f['code']} ({f['severity']}){where} {numbers}".rstrip() + "\n")
+
+
+WEIGHT_METRICS = ("grad_norm", "weight_norm", "update_ratio")
+MATRICES = ("input", "recurrent", "head")  # a recurrent network's layers 1..3 (sim.history)
+
+
+def _time_tables(sim: Simulation, out: TextIO) -> None:
+    """A recurrent run: per weight matrix, and through time at a handful of time steps."""
+    records = sim.records
+    if not len(records.rec_steps):
+        return
+    step, layers = int(records.rec_steps[-1]), records.latest_layers()
+    table = pd.DataFrame({"matrix": MATRICES} | {m: layers[m] for m in WEIGHT_METRICS})
+    out.write(f"\nper weight matrix at step {step}:\n")
+    emit(table, "table", out)
+    t_len = records.n_times
+    shown = sorted({1, 2, t_len // 4, t_len // 2, (3 * t_len) // 4, t_len - 1, t_len} - {0})
+    at = [t - 1 for t in shown]
+    times = pd.DataFrame({"t": shown} | {m: records.rec_times[-1, i, at] for i, m in
+                                          enumerate(TIME_METRICS)})  # fmt: skip
+    out.write(f"\nthrough time at step {step} (t = 1 is the first time step):\n")
+    emit(times, "table", out)
 
 
 RUN = Command("run", "train one network and report what happened", add_arguments, handle)

@@ -18,7 +18,7 @@ import pytest
 from sim import cli
 from sim.config import FIELDS
 from sim.history import LAYER_METRICS, METRICS
-from sim.presets import PRESETS
+from sim.presets import ALL_PRESETS, PRESETS
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ["--n_samples", "200", "--depth", "3", "--width", "8", "--device", "cpu"]
@@ -197,7 +197,7 @@ def test_bad_input_is_one_line_and_exit_2(args, words):
 def test_presets_json():
     code, out, _ = in_process("presets", "--format", "json")
     rows = json.loads(out)
-    assert [r["name"] for r in rows] == list(PRESETS)
+    assert [r["name"] for r in rows] == list(ALL_PRESETS)  # the recurrent ones after the MLP's
     assert rows[0]["config"] == next(iter(PRESETS.values())).cfg.to_dict()
 
 

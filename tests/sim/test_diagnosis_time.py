@@ -95,8 +95,12 @@ def test_a_signal_cut_by_truncated_backprop_is_not_called_vanishing():
 
 
 def test_saturated_gates_for_gated_cells_only():
-    f = found(history(geometric(0.99), loss=0.01, gates=0.7, forget=0.9), LSTM)["gates_saturated"]
+    f = found(history(geometric(0.99), loss=0.16, gates=0.7, forget=0.9), LSTM)["gates_saturated"]
     assert f.values["share"] == pytest.approx(0.7) and f.values["forget"] == pytest.approx(0.9)
+    assert f.severity == "warning"
+    # one that learns holds its gates saturated on purpose (a forget gate at 1): a note
+    learnt = found(history(geometric(0.99), loss=0.01, gates=0.7, forget=0.99), LSTM)
+    assert learnt["gates_saturated"].severity == "info" and "healthy_time" in learnt
     rnn = found(history(geometric(0.99), loss=0.01, gates=np.nan, forget=np.nan), RNN)
     assert list(rnn) == ["healthy_time"]
 
