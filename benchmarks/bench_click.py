@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -129,15 +130,24 @@ def print_split(raw: Path) -> None:
         print(f"  {part:24s} {n / total:6.1%}")
 
 
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
+def start_server(port: int, root: Path = ROOT) -> subprocess.Popen:
+    """`streamlit run` of the app in `root` (this checkout, or an older commit's tree)."""
     log = open(Path(tempfile.gettempdir()) / f"bench_click_{port}.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(replica_command(port), cwd=ROOT, env=env, stdout=log, stderr=log)
+    proc = subprocess.Popen(replica_command(port), cwd=root, stdout=log, stderr=log)
     deadline = time.monotonic() + 120
     while not healthy(f"http://127.0.0.1:{port}"):
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"streamlit did not start; see {log.name}")
         time.sleep(0.3)
     return proc
+
+
+def tree_of(rev: str) -> Path:
+    """A commit's files in a temporary folder (git archive: the repository is not touched)."""
+    where = Path(tempfile.mkdtemp(prefix="bench_click_"))
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
+    return where
 
 
 def free_port() -> int:
@@ -170,16 +180,21 @@ def click(page, pid: int, selector: str, step: int | None = None) -> tuple[float
     return cpu, page.evaluate(SETTLED) / 1000
 
 
-def measure(page, pid: int, reps: int) -> dict[str, list[tuple[float, float]]]:
-    out: dict[str, list[tuple[float, float]]] = {"train": [], "step": []}
-    for i in range(reps + 1):  # the first of each is the warm-up
-        click(page, pid, ".st-key-reset button")
-        train = click(page, pid, ".st-key-train button", 200)
-        step = click(page, pid, ".st-key-step button", 201)
-        if i:
-            out["train"].append(train)
-            out["step"].append(step)
-    return out
+def one_round(page, pid: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A fresh network, Train 200, Step: (the Train click, the Step click)."""
+    click(page, pid, ".st-key-reset button")
+    return click(page, pid, ".st-key-train button", 200), click(
+        page, pid, ".st-key-step button", 201
+    )
+
+
+def open_playground(browser, port: int):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(120_000)
+    page.goto(f"http://127.0.0.1:{port}/playground?lang=en")
+    page.wait_for_selector("[data-testid='stMain'] h1")
+    page.wait_for_selector(".st-key-train button")
+    return page
 
 
 def report(name: str, rows: list[tuple[float, float]], cpu_target: str, time_target: str) -> None:
@@ -193,45 +208,60 @@ def report(name: str, rows: list[tuple[float, float]], cpu_target: str, time_tar
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--profile", action="store_true", help="cProfile the server's runs")
+    parser.add_argument("--profile", action="store_true", help="py-spy the server's runs")
+    parser.add_argument(
+        "--against", metavar="REV", help="also a server of this commit, interleaved"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     prof = Path(tempfile.gettempdir()) / f"bench_click_{os.getpid()}.txt"
-    port = free_port()
-    proc = start_server(port, dict(os.environ))
+    roots = {"now": ROOT}
+    if args.against:
+        roots = {args.against: tree_of(args.against), **roots}
+    servers = {name: start_server(free_port(), root) for name, root in roots.items()}
     spy = None
+    rows: dict[str, dict[str, list]] = {name: {"train": [], "step": []} for name in servers}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
             )
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(120_000)
-            page.goto(f"http://127.0.0.1:{port}/playground?lang=en")
-            page.wait_for_selector("[data-testid='stMain'] h1")
-            page.wait_for_selector(".st-key-train button")
+            pages = {name: open_playground(browser, _port(proc)) for name, proc in servers.items()}
             if args.profile:
                 spy = subprocess.Popen(
-                    ["py-spy", "record", "-p", str(proc.pid), "-f", "raw", "-o", str(prof),
-                     "-r", "100", "--nonblocking"],
+                    ["py-spy", "record", "-p", str(servers["now"].pid), "-f", "raw", "-o",
+                     str(prof), "-r", "100", "--nonblocking"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )  # fmt: skip
                 time.sleep(1)
-            rows = measure(page, proc.pid, args.reps)
+            for i in range(args.reps + 1):  # the first round is the warm-up
+                for name, page in pages.items():  # interleaved: a busy moment hits both
+                    train, step = one_round(page, servers[name].pid)
+                    if i:
+                        rows[name]["train"].append(train)
+                        rows[name]["step"].append(step)
             browser.close()
-        cores = psutil.cpu_count()
         print(f"Playground defaults, Train 200 then Step, n={args.reps} after a warm-up,"
-              f" {cores} cores, load {os.getloadavg()[0]:.2f}")  # fmt: skip
-        report("Train 200", rows["train"], "(target <= 0.35)", "(target <= 0.8)")
-        report("Step     ", rows["step"], "", "(target <= 0.5)")
+              f" {psutil.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")  # fmt: skip
+        for name, got in rows.items():
+            print(f"[{name}]")
+            report("Train 200", got["train"], "(target <= 0.35)", "(target <= 0.8)")
+            report("Step     ", got["step"], "", "(target <= 0.5)")
     finally:
         if spy is not None:
             spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
             spy.wait(timeout=30)
-        stop(proc)
+        stop(*servers.values())
+        for root in roots.values():
+            if root != ROOT:
+                shutil.rmtree(root, ignore_errors=True)
     if spy is not None and prof.exists():
         print_split(prof)
+
+
+def _port(proc: subprocess.Popen) -> int:
+    return int(proc.args[proc.args.index("--server.port") + 1])
 
 
 if __name__ == "__main__":
