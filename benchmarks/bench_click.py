@@ -2,7 +2,8 @@
 
     python -m benchmarks.bench_click            # 5 Train bursts and 5 Steps after a warm-up
     python -m benchmarks.bench_click --reps 3
-    python -m benchmarks.bench_click --profile  # the same, the server's script runs under cProfile
+    python -m benchmarks.bench_click --profile  # the same, py-spy samples the server
+    python -m benchmarks.bench_click --against 3452afd   # and a server of that commit, in turn
 
 `streamlit run` on loopback, Debian Chromium driven by Playwright, the Playground at its defaults
 (6 x 32 ReLU/He, Adam, batch 64). For each click of *Train 200* (on a fresh network) and of
@@ -16,6 +17,25 @@ Targets (issue 15 and 17, one learner, quiet 2-core machine): a burst <= 0.35 se
 With --profile, py-spy (`pip install py-spy`) samples the server (100 Hz, idle threads left out)
 through the whole series, and the report splits the samples by the part of the page they were
 in: the innermost frame of the project (or of Streamlit) names the part, see PARTS.
+
+Measured here (2 Dec 2026, the shared 2-core machine at load 15, so the times to rest mean
+little; CPU seconds are the server's own), `--against 3452afd` (before this work), one run:
+                      before            now
+    Train 200 CPU     0.83 s            0.50 s
+    Step CPU          0.39 s            0.23 s
+The profile before (py-spy, wall samples of busy server threads over Train/Step/Reset clicks):
+Streamlit's full garbage collection after every script run was the largest part (0.2 CPU-s a
+run over ~400,000 objects: now frozen after the first burst, ui.common.burst.freeze_heap), then
+training on two torch threads (0.5-0.8 CPU-s for 200 steps that one thread does in 0.2-0.3: now
+sim.device.cpu_threads), then the network's distributions on two threads after each burst
+(140 ms CPU; 7 ms on one: sim.slots.configure_threads). Now: training 38%, chart specs 20%,
+Streamlit (its element and Arrow serialisation, the websocket) 19%, its end-of-run gc 7%
+(wall-inflated at load 15; ~10 ms CPU a run), the one-time heap freeze 7%, recording 4%,
+network views 2%, the rest of the page 1%, diagnosis and export (CSV, built only on download)
+below 1%. Inside the chart specs, per final draw of the 10 charts at step 200 (CPU): the
+builders ~80 ms (the decision surface chart alone ~50), their number tables ~40, sentences
+~20, Arrow ~13, the network views ~15. An idle rerun builds none of it (tests/app/
+test_rerun_cost.py) and costs ~0.06 CPU-s.
 """
 
 from __future__ import annotations
