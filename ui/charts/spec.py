@@ -117,8 +117,9 @@ def table_of(spec: Spec | None, max_rows: int = 500, latest: bool = False) -> pd
                 titles.setdefault(t["field"], t["title"])
                 if t.get("type") == NOMINAL and t["field"] not in series:
                     series.append(t["field"])
-    if latest:
-        data = _latest_rows(data, series, max_rows)
+    if latest:  # the columns shown first: less to sort and copy
+        keep = [c for c in data.columns if c in titles or c in series or c == "step"]
+        data = _latest_rows(data.loc[:, keep], series, max_rows)
     if not titles:
         return data.head(max_rows)
     return data.loc[:, list(titles)].rename(columns=titles).head(max_rows)
@@ -127,11 +128,10 @@ def table_of(spec: Spec | None, max_rows: int = 500, latest: bool = False) -> pd
 def _latest_rows(data: pd.DataFrame, series: list[str], max_rows: int) -> pd.DataFrame:
     """Each named series' row at its latest step (where there are steps; a lone curve keeps
     its steps), then at most `max_rows` rows picked evenly, in series order."""
-    if series:
-        data = data.sort_values(series, kind="stable")
-        if "step" in data.columns:
-            data = data.loc[data.groupby(series, sort=False)["step"].idxmax().to_numpy()]
-    if len(data) > max_rows:
+    if series and "step" in data.columns:
+        data = data.sort_values("step", kind="stable").drop_duplicates(series, keep="last")
+    if len(data) > max_rows:  # picked evenly from each series in turn
+        data = data.sort_values(series, kind="stable") if series else data
         data = data.iloc[np.linspace(0, len(data) - 1, max_rows).round().astype(int)]
     return data.reset_index(drop=True)
 
