@@ -66,7 +66,7 @@ def gate_chart(history: pd.DataFrame, tr: Tr, arch: str) -> Spec | None:
         "color": field(
             "series",
             NOMINAL,
-            legend={"orient": "top", "title": None},
+            legend={"labelLimit": 320, "orient": "top", "title": None},
             scale={"domain": names, "range": list(GATE_COLORS)},
         ),
         "tooltip": [

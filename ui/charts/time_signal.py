@@ -152,9 +152,9 @@ def signal_chart(
     count = int(rows["layer"].max())
     lo, hi = log_domain(rows["value"].to_numpy())
     now = latest(rows)
-    names = [tr("time.measured"), tr("time.theory")]
+    names = [tr("time.measured"), tr("time.theory")][: 2 if arch == "rnn" else 1]
     parts_data = [now.assign(series=names[0])]
-    if factor is not None and np.isfinite(factor) and factor > 0:
+    if arch == "rnn" and factor is not None and np.isfinite(factor) and factor > 0:
         parts_data.append(theory_rows(latest(rows), factor).assign(series=names[1]))
     curves = at_floor(pd.concat(parts_data, ignore_index=True), lo, tr)
     if len(parts_data) > 1:  # the theory's rows say their factor in the tooltip's note
@@ -173,9 +173,10 @@ def signal_chart(
         "series",
         NOMINAL,
         legend={"orient": "top", "title": None},
-        scale={"domain": names, "range": [MEASURED_COLOR, THEORY_COLOR]},
+        scale={"domain": names, "range": [MEASURED_COLOR, THEORY_COLOR][: len(names)]},
     )
-    dash = field("series", NOMINAL, legend=None, scale={"domain": names, "range": [[1, 0], [6, 4]]})
+    dashes = [[1, 0], [6, 4]][: len(names)]
+    dash = field("series", NOMINAL, legend=None, scale={"domain": names, "range": dashes})
     encoding = {
         "x": x,
         "y": y,
