@@ -114,6 +114,14 @@ def test_every_playground_chart_has_its_numbers_in_a_closed_table(lang):
     assert np.isclose(grad[word(lang, "charts.grad_norm")].iloc[0], first)
 
 
+def test_an_untrained_network_has_no_sentence_and_no_table_for_its_empty_charts():
+    at = make_app(PLAYGROUND, query=SMALL, locale="en-US")
+    no_exception(at)
+    assert not [c for c in captions(at) if pattern(word("en", "charts.now_grad_norm")).fullmatch(c)]
+    boxes = [e for e in at.expander if e.label == word("en", "common.chart_numbers")]
+    assert len(boxes) == 3  # what the untrained network already does: its surface, histograms
+
+
 @pytest.mark.parametrize("lang", list(LOCALES))
 def test_explorer_charts_say_what_they_show(lang):
     at = make_app("app_pages/explorer.py", query={"acts": "sigmoid,relu"}, locale=LOCALES[lang])

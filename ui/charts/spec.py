@@ -117,11 +117,11 @@ def table_of(spec: Spec | None, max_rows: int = 500, latest: bool = False) -> pd
                 titles.setdefault(t["field"], t["title"])
                 if t.get("type") == NOMINAL and t["field"] not in series:
                     series.append(t["field"])
+    if not titles:  # nothing a tooltip names (a placeholder's text): no table when small
+        return pd.DataFrame() if latest else data.head(max_rows)
     if latest:  # the columns shown first: less to sort and copy
         keep = [c for c in data.columns if c in titles or c in series or c == "step"]
         data = _latest_rows(data.loc[:, keep], series, max_rows)
-    if not titles:
-        return data.head(max_rows)
     return data.loc[:, list(titles)].rename(columns=titles).head(max_rows)
 
 
