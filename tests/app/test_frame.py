@@ -22,4 +22,4 @@ def test_every_listed_screen_exists():
 def test_a_screen_runs_inside_the_frame():
     at = make_app(PLAYGROUND)
     assert at.sidebar.radio(key="lang").value == "en"
-    assert at.sidebar.selectbox(key="pg_preset")
+    assert at.main.selectbox(key="pg_preset")  # the screen ran: its settings, in the page

@@ -88,12 +88,15 @@ def _reset(lab: Lab) -> None:
         lab.notices.append(("info", t("playground.reset_done")))
 
 
-# Each training button: (key, catalog label, icon); Train is the primary one.
-BUTTONS: tuple[tuple[str, str, str], ...] = (
-    ("step", "playground.step", ":material/skip_next:"),
+# Each training button: (key, catalog label, icon), in the order drawn and reached by Tab.
+# Train, the primary one, comes first and alone carries an icon: the four buttons then fit one
+# row of a 390 px phone in both languages.
+BUTTONS: tuple[tuple[str, str, str | None], ...] = (
     ("train", "playground.train", ":material/play_arrow:"),
-    ("continue", "playground.continue", ":material/fast_forward:"),
+    ("step", "playground.step", None),
+    ("continue", "playground.continue", None),
 )
+SIZE_WIDTH_PX = 150  # the burst size's box: wide enough for its label in both languages
 BUSY_SUFFIX = "_busy"  # the keys of the bar drawn while a burst runs (a key is drawn once a run)
 
 
@@ -126,16 +129,13 @@ def action_bar_ui(lab: Lab, where, busy: bool = False) -> None:
     size = st.session_state[BURST_KEY]
     suffix = BUSY_SUFFIX if busy else ""
     disabled = busy or lab.sim is None or lab.sim.diverged
-    with where.container():
-        cols = st.columns([1, 1.2, 1.2, 1, 1], vertical_alignment="bottom")
-        size_col, columns = cols[1], (cols[0], cols[2], cols[3])
-        if busy:
-            size_col.selectbox(t("playground.burst_size"), [size], key=BURST_KEY + suffix,
-                               disabled=True)  # fmt: skip
-        else:
-            size_col.selectbox(t("playground.burst_size"), sizes, key=BURST_KEY)
-        for col, (key, label, icon) in zip(columns, BUTTONS, strict=True):
-            col.button(
+    # One row that wraps the burst size below the buttons on a phone; the buttons' own row
+    # (a horizontal container, not columns, which stack on a narrow screen) stays one row.
+    bar = where.container(horizontal=True, vertical_alignment="bottom")
+    buttons = bar.container(horizontal=True, width="content")
+    with bar:
+        for key, label, icon in BUTTONS:
+            buttons.button(
                 t("playground.busy") if busy and key == "train" else t(label, n=size),
                 key=key + suffix,
                 type="primary" if key == "train" else "secondary",
@@ -145,14 +145,18 @@ def action_bar_ui(lab: Lab, where, busy: bool = False) -> None:
                 on_click=_ask,
                 args=(lab, key),
             )
-        cols[4].button(
+        buttons.button(
             t("playground.reset"),
             key="reset" + suffix,
             help=t("playground.reset_help"),
             on_click=_reset,
             args=(lab,),
-            icon=":material/restart_alt:",
         )
+        if busy:
+            st.selectbox(t("playground.burst_size"), [size], key=BURST_KEY + suffix,
+                         disabled=True, width=SIZE_WIDTH_PX)  # fmt: skip
+        else:
+            st.selectbox(t("playground.burst_size"), sizes, key=BURST_KEY, width=SIZE_WIDTH_PX)
 
 
 def train(

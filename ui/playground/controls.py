@@ -1,7 +1,17 @@
 """Config widgets: one per RunConfig field, grouped, limits from sim.config.SPECS.
 
-    cfg = config_controls(lab.cfg, prefix="pg_")                       # the Playground
+    with settings_panel():                                             # the Playground
+        cfg = config_controls(lab.cfg, prefix="pg_")
     cfg = config_controls(cfg, prefix="ws_", locked={"depth"}, hidden={"device"})  # a Workshop
+
+Where the widgets live: in the main column, above the action bar and the charts, in one
+expander ("Network settings") with a tab per group and a responsive grid of cells, while the
+sidebar keeps only what every screen shares (the menu, the language). Streamlit cannot tell the
+server how wide the screen is, and a widget key may be drawn once a run, so the one set of
+widgets has to be usable at every width: on a phone the sidebar starts closed over the page and
+would hide every control, while the main-column grid shows two cells a row at 390 px and four on a
+desktop, so the panel stays a few rows tall there and the charts start on the first
+screen. The expander keeps whatever the learner last chose (open or closed) across reruns.
 
 Widgets keep their values under `<prefix><field>` in session state. A key that is missing (first
 draw, or back from another page) is seeded from the given config; call `seed_widgets` when the
@@ -42,7 +52,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "device",
     ),
 }
-EXPANDED = {"data": False, "network": True, "training": True}
+TABS = ("network", "training", "data")  # the tab order: what a learner changes most, first
+COLUMNS = 4  # cells a row of the settings grid at most; fewer on a narrow screen
+MIN_CELL_PX = 140  # a cell's least width: two a row at 390 px. A toggle takes two cells (its
+# label runs beside it and would be cut in one).
 # Every field is in exactly one group: tests/app/test_app_controls.py checks it (not an assert
 # here, which `python -O` would strip).
 
@@ -114,6 +127,13 @@ def _widget(name: str, value: Any, key: str, disabled: bool) -> Any:
     return st.slider(label, float(spec.lo), float(spec.hi), step=step, format="%g", **common)
 
 
+def settings_panel():
+    """The expander above the Playground's action bar that holds its settings (see above)."""
+    return st.expander(
+        t("playground.settings"), expanded=True, icon=":material/tune:", key="pg_settings"
+    )
+
+
 def config_controls(
     cfg: RunConfig,
     *,
@@ -122,22 +142,24 @@ def config_controls(
     hidden: Collection[str] = (),
     container=None,
 ) -> RunConfig:
-    """Draw the grouped widgets in `container` (default: the sidebar); return their config.
-    `locked` fields show but cannot change; `hidden` fields keep cfg's value, undrawn."""
+    """Draw the grouped widgets in `container` (default: where the script writes now), a tab
+    per group; return their config. `locked` fields show but cannot change; `hidden` fields
+    keep cfg's value, undrawn."""
     values = cfg.to_dict()
-    container = st.sidebar if container is None else container
-    with container:
-        for group, names in GROUPS.items():
-            shown = [n for n in names if n not in hidden]
-            if not shown:
-                continue
-            with st.expander(t(f"config.group_{group}"), expanded=EXPANDED[group]):
-                for name in shown:
-                    key = key_of(prefix, name)
-                    if key not in st.session_state or name in locked:
-                        st.session_state[key] = values[name]
-                    current = RunConfig(**values)
-                    disabled = name in locked or not relevant(name, current)
+    groups = [(g, [n for n in GROUPS[g] if n not in hidden]) for g in TABS]
+    groups = [(g, shown) for g, shown in groups if shown]
+    with container if container is not None else st.container():
+        tabs = st.tabs([t(f"config.group_{g}") for g, _ in groups]) if groups else []
+        for tab, (_, shown) in zip(tabs, groups, strict=True):
+            with tab:
+                grid = st.grid(COLUMNS, min_column_width=MIN_CELL_PX)
+            for name in shown:
+                key = key_of(prefix, name)
+                if key not in st.session_state or name in locked:
+                    st.session_state[key] = values[name]
+                current = RunConfig(**values)
+                disabled = name in locked or not relevant(name, current)
+                with grid.cell(column_span=2 if SPECS[name].kind is bool else 1):
                     values[name] = _widget(name, st.session_state[key], key, disabled)
     for name in locked:
         values[name] = getattr(cfg, name)

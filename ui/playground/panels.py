@@ -27,6 +27,8 @@ from ui.common.wording import (
 )
 from ui.playground.lab import Change, Lab
 
+METRIC_MIN_PX = 150  # a status metric's cell: two a row at 390 px
+
 
 def notices(lab: Lab, change: Change | None, training: bool = False) -> None:
     """One-shot notices (preset loaded, reset) and what the last control change did; a burst a
@@ -66,15 +68,17 @@ def _status(lab: Lab, sim: Simulation) -> None:
     loss = _latest(records.step_values, 0)
     test_loss, test_acc = _latest(records.rec_scalars, 0), _latest(records.rec_scalars, 1)
     rate = lab.steps_per_s if lab.steps_per_s is not None else math.nan
-    cols = st.columns(4)
-    cols[0].metric(t("playground.metric_step"), _step_text(sim))
-    cols[1].metric(t("playground.metric_loss"), _num(loss))
+    # A grid, not columns: two metrics a row on a phone (columns stack one a row), four on a
+    # desktop.
+    cells = st.grid(4, min_column_width=METRIC_MIN_PX)
+    cells.metric(t("playground.metric_step"), _step_text(sim))
+    cells.metric(t("playground.metric_loss"), _num(loss))
     if sim.task == "classification":
-        cols[2].metric(t("playground.metric_test_acc"), _pct(test_acc))
+        cells.metric(t("playground.metric_test_acc"), _pct(test_acc))
     else:
-        cols[2].metric(t("playground.metric_test_loss"), _num(test_loss))
+        cells.metric(t("playground.metric_test_loss"), _num(test_loss))
     speed = t("playground.speed_value", rate=rate) if math.isfinite(rate) else "—"
-    cols[3].metric(t("playground.metric_speed"), speed)
+    cells.metric(t("playground.metric_speed"), speed)
     st.caption(device_text(sim.device_choice))
 
 
