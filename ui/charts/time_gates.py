@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ui.charts.base import Tr, metric
+from ui.charts.base import HEIGHT, Tr, metric
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
@@ -26,10 +26,13 @@ from ui.charts.spec import (
     tip,
     view,
 )
+from ui.charts.training import LEGEND_LINE
 
 GATED = ("lstm", "gru")
 GATE_METRICS = ("forget_gate", "gate_saturation")
 GATE_COLORS = ("#0072b2", "#e69f00")
+# One entry a row: a 390 px phone cut the second of two side by side; the plot keeps its height.
+LEGEND = {"columns": 1, "labelLimit": 0, "orient": "top", "title": None}
 
 
 def _latest_of(history: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -66,7 +69,7 @@ def gate_chart(history: pd.DataFrame, tr: Tr, arch: str) -> Spec | None:
         "color": field(
             "series",
             NOMINAL,
-            legend={"labelLimit": 320, "orient": "top", "title": None},
+            legend=LEGEND,
             scale={"domain": names, "range": list(GATE_COLORS)},
         ),
         "tooltip": [
@@ -77,4 +80,5 @@ def gate_chart(history: pd.DataFrame, tr: Tr, arch: str) -> Spec | None:
     }
     layers = [view("gates", mark("line", strokeWidth=2, point=True), encoding)]
     subtitle = tr(f"time.gate_subtitle_{arch}")
-    return chart({"gates": rows}, layers, tr(f"time.gate_title_{arch}"), subtitle)
+    title, height = tr(f"time.gate_title_{arch}"), HEIGHT + LEGEND_LINE
+    return chart({"gates": rows}, layers, title, subtitle, height=height)

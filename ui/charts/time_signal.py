@@ -15,7 +15,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import MAX_ROWS, UNDERFLOW_COLOR, Tr, at_floor, log_domain, metric, step_edges
+from ui.charts.base import (
+    HEIGHT,
+    MAX_ROWS,
+    UNDERFLOW_COLOR,
+    Tr,
+    at_floor,
+    log_domain,
+    metric,
+    step_edges,
+)
 from ui.charts.base import thin as thin_steps
 from ui.charts.heatmap import color, reach
 from ui.charts.spec import (
@@ -32,11 +41,13 @@ from ui.charts.spec import (
     underflow_marks,
     view,
 )
+from ui.charts.training import LEGEND_LINE
 
 SIGNAL = "time_signal"
 MAX_COLUMNS = 150  # training steps shown
 MAX_TIME_ROWS = 50  # time steps shown in the heatmap (every one up to 50, evenly spread beyond)
 THEORY_COLOR, MEASURED_COLOR = "#e69f00", "#1f1b2d"
+LEGEND = {"columns": 1, "labelLimit": 0, "orient": "top", "title": None}  # one entry a row
 
 
 def signal_rows(history: pd.DataFrame) -> pd.DataFrame:
@@ -172,7 +183,7 @@ def signal_chart(
     series = field(
         "series",
         NOMINAL,
-        legend={"orient": "top", "title": None},
+        legend=LEGEND,
         scale={"domain": names, "range": [MEASURED_COLOR, THEORY_COLOR][: len(names)]},
     )
     dashes = [[1, 0], [6, 4]][: len(names)]
@@ -195,4 +206,5 @@ def signal_chart(
     ]
     theory = tr("time.theory_note") if arch == "rnn" else tr("time.theory_gated")
     subtitle = [tr("time.signal_subtitle"), theory]
-    return chart({"curves": curves}, parts, tr("time.signal_title"), subtitle)
+    height = HEIGHT + LEGEND_LINE * (len(names) - 1)  # the legend's rows, not the plot's
+    return chart({"curves": curves}, parts, tr("time.signal_title"), subtitle, height=height)
