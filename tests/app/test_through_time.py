@@ -12,6 +12,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from altair.vegalite.v6.schema.core import TopLevelSpec
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sim.sequences import SEQ_TASKS
 from sim.train.simulation import Simulation
@@ -25,6 +27,7 @@ from ui.common.i18n import LANGS, text, translator
 from ui.through_time.board import theory_factor
 from ui.through_time.cells import three_cells
 from ui.through_time.presets import PRESET_KEY, PRESETS, START, label
+from ui.through_time.state import TABLE, config_of
 
 PAGE = "app_pages/through_time.py"
 COMPARE = "app_pages/compare.py"
@@ -242,3 +245,29 @@ def test_every_preset_is_named_in_both_languages_and_the_box_loads_it():
     assert lab_of(at).cfg == PRESETS["gru_adding"].cfg
     assert at.selectbox(key="tt_arch").value == "gru"
     assert query_of(at)["arch"] == "gru"
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL table (as tests/ui/test_urlstate.py checks the other screens')
+
+EDGE = ["", " ", "nan", "-inf", "1e309", "9" * 5000, "mlp", "LSTM", "😀", "\x00", "[]"]
+RAW = st.sampled_from(EDGE) | st.text(max_size=40) | st.integers().map(str)
+
+
+@given(st.sampled_from(list(TABLE.keys)), RAW)
+def test_any_string_for_any_key_is_kept_in_normal_form_or_named(name, raw):
+    key = TABLE.keys[name]
+    values, found = TABLE.read({name: raw})
+    if key.field not in values:
+        assert found and all(p.field == name for p in found)
+        return
+    text_ = key.format(values[key.field])
+    again, more = TABLE.read({name: text_})
+    assert more == [] and key.format(again[key.field]) == text_
+
+
+@given(st.sampled_from([START, *(p.cfg for p in PRESETS.values())]))
+def test_every_preset_round_trips_through_the_url(cfg):
+    query = TABLE.query(cfg.to_dict())
+    assert config_of(query) == (cfg, [])
+    assert config_of({**query, "preset": "gru_adding"}) == (cfg, [])  # the fields win
