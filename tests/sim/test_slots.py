@@ -55,7 +55,7 @@ def test_capacity_is_counted_in_threads():
     while slots.running < 2:  # both admitted at once, neither queued
         time.sleep(0.001)
     assert slots.threads == 2 and slots.waiting == 0
-    big = threading.Thread(target=_hold, args=(slots, None, threading.Event(), told))
+    big = threading.Thread(target=_hold, args=(slots, None, release, told))
     big.start()
     while not told:
         time.sleep(0.001)
