@@ -1,65 +1,29 @@
 """The Through time screen's starting network and its preset box.
 
-START is the problem before any remedy: a vanilla tanh RNN on the adding problem at length 50,
-which stays at the chance loss while an LSTM from the same seed learns. The presets are the
-recurrent ones of sim.presets, or, while it has none, the few below.
+The presets are sim.presets.TIME_PRESETS (the Playground's box offers the feed-forward ones);
+the screen starts on the problem before any remedy: a vanilla tanh RNN on the adding problem at
+length 50, which stays at the chance loss while an LSTM from the same seed learns.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from sim import presets as sim_presets
 from sim.config import RunConfig
-from sim.presets import Preset
+from sim.presets import TIME_PRESETS as PRESETS
 from ui.common.guard import guarded
-from ui.common.i18n import has, t, translator
+from ui.common.i18n import t, translator
 from ui.playground.actions import BURST_KEY
 from ui.playground.lab import Lab
 from ui.through_time.controls import seed_widgets
 
 PRESET_KEY = "tt_preset"
 CUSTOM = ""
-
-START = RunConfig(
-    arch="rnn",
-    activation="tanh",
-    seq_task="adding",
-    seq_len=50,
-    width=32,
-    batch_size=64,
-    n_samples=2000,
-    optimizer="adam",
-    lr=0.01,
-    clip="norm",
-    clip_value=1.0,
-)
-_LSTM = {"arch": "lstm", "forget_bias": "one"}
-
-_LOCAL = {
-    p.name: p
-    for p in (
-        Preset("rnn_tanh_adding", START, 500, None, ("problem",)),
-        Preset("lstm_adding", START.replace(**_LSTM), 500, None, ("remedy",)),
-        Preset("gru_adding", START.replace(arch="gru"), 500, None, ("remedy",)),
-        Preset(
-            "irnn_adding",
-            START.replace(activation="relu", rec_init="identity", lr=0.001),
-            500,
-            None,
-            ("remedy",),
-        ),
-    )
-}
-PRESETS: dict[str, Preset] = {
-    name: p for name, p in sim_presets.PRESETS.items() if p.cfg.recurrent
-} or _LOCAL
+START = PRESETS["rnn_tanh_adding"].cfg
 
 
 def label(name: str, tr=t) -> str:
-    """A preset's name in words: the Playground's catalog entry where sim.presets has one."""
-    key = f"playground.preset_{name}"
-    return tr(key) if has(key) else tr(f"time.preset_{name}")
+    return tr(f"time.preset_{name}")
 
 
 def matching(cfg: RunConfig) -> str:
