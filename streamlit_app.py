@@ -18,5 +18,5 @@ from ui.common import frame  # noqa: E402
 
 frame.setup()
 page = frame.navigation()
-frame.sidebar()
-page.run()
+frame.sidebar(page)
+frame.run(page)

@@ -78,10 +78,10 @@ def test_teacher_link_locks_and_hides(page, server):
 
 def test_lock_survives_a_trip_to_the_workshop(page, server):
     open_app(page, server, "playground", LINK)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Workshop").click()
+    page.locator(".st-key-nav").get_by_role("link", name="Workshop").click()
     page.get_by_role("heading", name="Workshop").wait_for()
     wait_idle(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Playground").click()
+    page.locator(".st-key-nav").get_by_role("link", name="Playground").click()
     page.get_by_role("heading", name="Playground").wait_for()
     wait_idle(page)
     assert is_locked(page, "pg_activation") and widget(page, "pg_norm").count() == 0

@@ -13,9 +13,10 @@ guards against the folder coming back.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from sim.slots import configure_threads
-from ui.common import urlstate
+from ui.common import nav, urlstate
 from ui.common.i18n import LANG_KEY, LANGS, t, text
 from ui.common.notices import url_notice
 
@@ -66,17 +67,22 @@ def setup() -> None:
     )
 
 
-def navigation() -> st.navigation:
+def navigation() -> StreamlitPage:
     pages = [
         st.Page(path, title=t(title_key), icon=icon, default=(i == 0))
         for i, (path, title_key, icon) in enumerate(PAGES)
     ]
-    return st.navigation(pages)
+    return st.navigation(pages, position="hidden")  # the menu is ui.common.nav's links
 
 
-def sidebar() -> None:
-    """What every screen shares in the sidebar: the language switch."""
+def _path_of(page: StreamlitPage) -> str:
+    return next((p for p, _, _ in PAGES if st.Page(p).url_path == page.url_path), PAGES[0][0])
+
+
+def sidebar(page: StreamlitPage) -> None:
+    """What every screen shares in the sidebar: the menu and the language switch."""
     with st.sidebar:
+        nav.menu(PAGES, _path_of(page))
         st.radio(
             t("common.language"),
             LANGS,
@@ -85,3 +91,11 @@ def sidebar() -> None:
             horizontal=True,
         )
     urlstate.write_language()
+
+
+def run(page: StreamlitPage) -> None:
+    """The screen, then its URL kept for the next link to it (also when it stops early)."""
+    try:
+        page.run()
+    finally:
+        nav.record(_path_of(page))

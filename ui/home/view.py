@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sim import codec
 from sim.presets import PRESETS
 from sim.train.simulation import Simulation
 from ui import charts
+from ui.common import nav
 from ui.common.i18n import t, translator
 from ui.common.urlstate import with_lang
 
@@ -42,12 +44,14 @@ def picture() -> None:
 
 
 def starts() -> None:
+    # Each link carries the whole config the Playground will show, not `preset=`: the page
+    # switch's own history entry then holds the final URL (see ui.common.nav).
     for preset, key, icon in STARTS:
-        query = with_lang({"preset": preset})
+        query = with_lang(codec.to_query(PRESETS[preset].cfg))
         st.page_link(PLAYGROUND, label=t(key), icon=icon, query_params=query)
     st.page_link(
         PLAYGROUND,
         label=t("home.start_playground"),
         icon=":material/tune:",
-        query_params=with_lang(),
+        query_params=nav.link_query(PLAYGROUND),
     )
