@@ -25,8 +25,8 @@ def test_page_runs(lang):
     no_exception(at)
     assert at.title[0].value == text(lang, "explorer.title")
     assert len(at.get("vega_lite_chart")) == 3  # f, f', through depth
-    assert len(at.dataframe) == 2  # properties, per-layer factors
-    props = at.dataframe[0].value
+    assert len(at.dataframe) == 2 + 3  # properties, per-layer factors; each chart's numbers
+    props = at.dataframe[2].value  # after the two function charts' numbers
     assert list(props[text(lang, "explorer.col_peak")]) == ["0.25", "1", "1"]
     assert len(at.get("page_link")) == 3  # one Playground link per activation
     assert query_of(at)["acts"] == "sigmoid,tanh,relu"
@@ -42,7 +42,7 @@ def test_controls_change_the_charts_and_the_url():
     q = query_of(at)
     assert q["acts"] == "gelu,selu" and q["lo"] == "-3" and q["hi"] == "2.5"
     assert q["init"] == "kaiming_normal" and q["depth"] == "8"
-    factors = at.dataframe[1].value
+    factors = at.dataframe[4].value  # after the depth chart's numbers
     assert text("en", "explorer.col_measured", depth=8) in factors.columns
     at.multiselect(key="ex_acts").set_value([]).run()
     no_exception(at)
@@ -140,7 +140,7 @@ def test_the_depth_caption_follows_the_chosen_init():
     at = make_app(PAGE)
     at.selectbox(key="ex_init").set_value("kaiming_normal").run()
     no_exception(at)
-    table = at.dataframe[1].value
+    table = at.dataframe[4].value  # the per-layer factors, after the charts' numbers
     mean_field = table[text("en", "explorer.col_mean_field")].iloc[0]  # sigmoid, He
     he = text("en", "config.init_kaiming_normal")
     caption = next(c.value for c in at.caption if mean_field in c.value and he in c.value)
