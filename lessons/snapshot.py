@@ -1,12 +1,14 @@
 """The FAQ's slow measurements, stored so the page shows them at once.
 
-content/faq/measured.toml holds, for each slow experiment (lessons.claims.SLOW), the numbers
-the engine gave, the verdict they implied, and how long measuring took on how many cores. The
+content/faq/measured.toml holds, for each slow experiment (a slow claim, lessons.claims.SLOW,
+or a note's measurement, lessons.measures), the numbers the engine gave, the verdict they
+implied (a note has none: ""), and how long measuring took on how many cores. The
 engine is deterministic on the CPU, so measuring again gives the same numbers (the claims'
 tests check it); the FAQ offers that as a button and says what it costs.
 
     python -m lessons.snapshot         # measure every slow experiment, rewrite the file
     python -m lessons.snapshot f       # only claim f, keeping the others as stored
+    python -m lessons.snapshot chain_rule during_training learning_rate   # the notes
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lessons import claims, measures
+from lessons import claims, measures, through_time
 from lessons.content import CONTENT, read_toml
 
 STORE = CONTENT / "faq" / "measured.toml"
-SLOW = claims.SLOW
+# Seconds of training each: the slow claims, and the notes' measurements (lessons.measures).
+SLOW = claims.SLOW | through_time.SLOW | frozenset(measures.NOTE_MEASURES)
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,13 @@ class Stored:
 
 
 def experiment(key: str) -> Callable:
-    """The function behind an experiment key: a claim's, or a note's (lessons.measures).
-    Looked up at call time, so a test that swaps a claim sees its swap."""
-    return claims.CLAIMS[key] if key in claims.CLAIMS else measures.NOTE_MEASURES[key]
+    """The function behind an experiment key: a claim's (lessons.claims, or the outlook's in
+    lessons.through_time), or a note's (lessons.measures). Looked up at call time, so a test
+    that swaps a claim sees its swap."""
+    for table in (claims.CLAIMS, through_time.CLAIMS):
+        if key in table:
+            return table[key]
+    return measures.NOTE_MEASURES[key]
 
 
 def measure(key: str) -> tuple[claims.ClaimEvidence | measures.Measurement, float]:
@@ -60,7 +67,7 @@ def stored() -> dict[str, Stored]:
 def as_toml(results: dict[str, Stored]) -> str:
     lines = [
         "# The FAQ's slow measurements as the engine gave them (python -m lessons.snapshot",
-        "# writes this file; tests/lessons/test_claims.py checks it against a fresh run).",
+        "# writes this file; tests in tests/lessons/ check it against a fresh run).",
     ]
     for key, s in sorted(results.items()):
         lines += ["", f"[{key}]", f'implied = "{s.implied}"', f"seconds = {s.seconds:.1f}"]
@@ -75,7 +82,8 @@ def main(keys: list[str]) -> None:
     results = {key: s for key, s in stored().items() if key in SLOW}
     for key in sorted(keys or SLOW):
         evidence, seconds = measure(key)
-        results[key] = Stored(evidence.numbers, evidence.implied, seconds, os.cpu_count() or 1)
+        implied = getattr(evidence, "implied", "")  # a note's Measurement has no verdict
+        results[key] = Stored(evidence.numbers, implied, seconds, os.cpu_count() or 1)
         print(f"{key}: {seconds:.1f} s", flush=True)
     STORE.write_text(as_toml(results), encoding="utf-8")
 

@@ -7,8 +7,9 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from lessons import claims
-from lessons.faq import load, problems
+from lessons import claims, measures, snapshot
+from lessons.faq import fill, load, problems
+from sim import codec
 from sim.analysis import compare
 from sim.presets import PRESETS
 from tests.app.helpers import make_app, no_exception, texts
@@ -47,9 +48,9 @@ def test_every_section_and_claim_is_shown_with_live_numbers(lang):
 def test_run_this_experiment_links_open_presets_and_comparisons():
     at = make_app(PAGE)
     found = links(at)
-    playground = {q["preset"] for page, q in found if "playground" in page}
-    assert {m["presets"][0] for m in FAQ.claims.values()} <= playground
-    assert playground <= set(PRESETS)
+    playground = [q for page, q in found if "playground" in page]
+    for preset in {m["presets"][0] for m in FAQ.claims.values()}:  # each as its whole config
+        assert {**codec.to_query(PRESETS[preset].cfg), "lang": "en"} in playground, preset
     comparisons = [q for page, q in found if "compare" in page]
     assert comparisons
     for query in comparisons:
@@ -66,12 +67,37 @@ def _fake_f(implied: str):
 def test_slow_claim_waits_for_its_button(monkeypatch):
     monkeypatch.setitem(claims.CLAIMS, "f", _fake_f("partly"))
     at = make_app(PAGE)
-    assert text("en", "faq.measure_slow") in texts(at)
+    waiting = texts(at).count(text("en", "faq.measure_slow"))
+    assert waiting >= 1
     at.button(key="faq_measure_f").click().run()
     no_exception(at)
     shown = texts(at)
     assert shown.count(text("en", "faq.supports")) == len(FAST) + 1
-    assert text("en", "faq.measure_slow") not in shown
+    assert shown.count(text("en", "faq.measure_slow")) == waiting - 1
+
+
+def test_notes_show_their_stored_numbers_until_measured_again(monkeypatch):
+    calls = []
+
+    def counted(key: str):
+        def run() -> measures.Measurement:
+            calls.append(key)
+            return measures.Measurement(dict(snapshot.stored()[key].numbers))
+
+        return run
+
+    for key in list(measures.NOTE_MEASURES):
+        monkeypatch.setitem(measures.NOTE_MEASURES, key, counted(key))
+    at = make_app(PAGE)
+    no_exception(at)
+    assert calls == []  # the first run trains nothing: every note shows its stored numbers
+    notes = measures.NOTE_MEASURES
+    nid, meta = next((n, m) for n, m in FAQ.notes.items() if m.get("experiment") in notes)
+    stored = snapshot.stored()[meta["experiment"]].numbers
+    assert fill(FAQ.text("en", "notes", nid, "measured"), stored) in texts(at)
+    at.button(key=f"faq_measure_{nid}").click().run()
+    no_exception(at)
+    assert calls == [meta["experiment"]]  # "Measure again" measures that note, live
 
 
 def test_a_measurement_that_disagrees_is_said_plainly(monkeypatch):
