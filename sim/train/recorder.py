@@ -8,6 +8,11 @@ progress callback drawing live charts), where `decode` turns them into the histo
 
 A new per-layer metric is one more part of that row here, one line in `decode`, and its name in
 sim.history.LAYER_METRICS.
+
+A recurrent network (sim.nn.recurrent) goes through the same calls: its trace hands out every
+hidden state h_t where an MLP's hands out its Linear outputs z, so the signal part of the row
+holds ||dL/dh_t|| per time step; its probe is sim.train.gates.GateProbe (gate statistics per
+time step and the spectral radius) instead of sim.train.probe.Probe.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@
     result = sim.burst(200)          # trains 200 more steps; call again to continue
     sim.history                      # tidy DataFrame: step, layer, metric, value
     sim.findings()                   # language-free diagnosis
+    Simulation(RunConfig(arch="lstm", seq_task="adding", seq_len=50))  # a recurrent network
 
 Every step costs one host sync, the divergence check, which must happen before the optimiser
 applies a non-finite gradient; the step's scalars (loss, correct predictions, total gradient

@@ -204,3 +204,20 @@ def test_compare_copies_a_recurrent_network_of_the_same_cell_only():
     before = gru.head.weight.detach().clone()
     copy_matching_linears(source, gru)
     assert torch.equal(gru.head.weight, before)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(arch="lstm", seq_len=100, width=64, batch_size=500, n_samples=1000),
+        dict(arch="gru", seq_len=200, width=96, batch_size=200, n_samples=1000, seq_task="copy"),
+        dict(arch="rnn", activation="tanh", seq_len=200, width=256, batch_size=128),
+    ],
+)
+def test_memory_estimate_bounds_the_measured_peak(fields):
+    from tests.sim.test_memory_budget import measured_peak
+
+    cfg = RunConfig(device="cpu", **fields)
+    assert problems(cfg) == []
+    peak, estimate = measured_peak(cfg), memory_estimate(cfg)
+    assert 0.3 * estimate <= peak <= estimate, (peak / 2**20, estimate / 2**20)
