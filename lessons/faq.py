@@ -91,6 +91,7 @@ def fill(template: str, numbers: dict[str, float], texts: dict[str, str] | None 
 
 def problems(faq: Faq | None = None) -> list[str]:
     """Everything inconsistent in the FAQ's data (the tests want this empty)."""
+    from lessons import through_time
     from lessons.claims import CLAIMS, VERDICTS
     from lessons.measures import NOTE_MEASURES
     from sim.presets import PRESETS
@@ -107,7 +108,7 @@ def problems(faq: Faq | None = None) -> list[str]:
     for cid, meta in faq.claims.items():
         if meta.get("verdict") not in VERDICTS:
             found.append(f"claim {cid}: verdict {meta.get('verdict')!r}")
-        if meta.get("experiment") not in CLAIMS:
+        if meta.get("experiment") not in CLAIMS | through_time.CLAIMS:
             found.append(f"claim {cid}: experiment {meta.get('experiment')!r}")
     for nid, meta in faq.notes.items():
         if "experiment" in meta and meta["experiment"] not in NOTE_MEASURES:

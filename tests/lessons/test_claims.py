@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lessons import snapshot
+from lessons import snapshot, through_time
 from lessons.claims import CLAIMS, LEVEL, SLOW, VERDICTS, ClaimEvidence, level, supports
 from lessons.code_check import tf1_calls, undefined_names
 
@@ -19,11 +19,13 @@ FAQ = Path(__file__).resolve().parents[2] / "content" / "faq"
 STRUCTURE = tomllib.loads((FAQ / "faq.toml").read_text(encoding="utf-8"))
 TEXTS = {lang: tomllib.loads((FAQ / f"{lang}.toml").read_text("utf-8")) for lang in ("en", "zh")}
 ARTICLE_CODE = (FAQ / "article_code.py.txt").read_text(encoding="utf-8")
+ALL_CLAIMS = CLAIMS | through_time.CLAIMS  # the outlook's claims live in lessons.through_time
+ALL_SLOW = SLOW | through_time.SLOW
 
 
 @functools.cache
 def evidence(experiment: str) -> ClaimEvidence:
-    fn = CLAIMS[experiment]
+    fn = ALL_CLAIMS[experiment]
     return fn(ARTICLE_CODE) if experiment == "i" else fn()
 
 
@@ -51,11 +53,12 @@ def test_every_number_the_faq_shows_is_measured(claim_id):
 
 
 def test_every_claim_function_has_a_faq_entry():
-    assert set(CLAIMS) == {meta["experiment"] for meta in STRUCTURE["claims"].values()}
+    assert set(ALL_CLAIMS) == {meta["experiment"] for meta in STRUCTURE["claims"].values()}
+    assert not set(CLAIMS) & set(through_time.CLAIMS)
 
 
 def test_stored_slow_claims_are_what_the_engine_measures_now():
-    for key in SLOW:
+    for key in ALL_SLOW:
         stored, ev = snapshot.stored()[key], evidence(key)
         assert stored.implied == ev.implied and stored.numbers.keys() == ev.numbers.keys()
         for name, value in ev.numbers.items():
@@ -98,11 +101,42 @@ def test_xavier_with_the_tanh_gain_is_chaotic_and_glorot_is_level():
         assert "5/3" in texts["claims"]["g"]["truth"]
 
 
-def test_the_architectures_note_dates_the_first_analysis_and_gates():
+def test_the_outlook_dates_the_first_analysis_and_names_the_gates_and_the_scaling():
     for lang, texts in TEXTS.items():
-        body = texts["notes"]["architectures"]["body"]
-        assert "Hochreiter" in body and "1991" in body and "√d_k" in body, lang
-    assert "hochreiter1991" in STRUCTURE["notes"]["architectures"]["sources"]
+        rnn, attention = texts["claims"]["recurrent"]["truth"], texts["claims"]["attention"]
+        assert "Hochreiter" in rnn and "1991" in rnn and "sigmoid" in rnn and "tanh" in rnn, lang
+        assert "√d_k" in attention["truth"] and "§3.2.1" in attention["truth"], lang
+    assert "hochreiter1991" in STRUCTURE["claims"]["recurrent"]["sources"]
+
+
+def test_through_time_a_tanh_rnn_vanishes_by_orders_an_irnn_stays_level():
+    n = evidence("recurrent").numbers
+    assert n["tanh_ratio"] < 1e-8 and n["irnn_ratio"] > 0.1 and n["orders"] > 8
+    # the LSTM's forget gate starts near 0.5 and its signal vanishes like the tanh RNN's;
+    # the chrono bias opens the gate and lifts the signal by orders of magnitude
+    assert abs(n["lstm_forget"] - 0.5) < 0.05 and n["lstm_ratio"] < 1e-8
+    assert n["chrono_forget"] > 0.8 and n["chrono_ratio"] > 1e5 * n["lstm_ratio"]
+    quoted("recurrent", "tanh_ratio", "lstm_forget", "chrono_ratio", "irnn_ratio", "orders")
+
+
+def test_softmax_jacobian_matches_its_closed_form():
+    """diag(p) - p p^T, the Jacobian torch.func computes in the attention experiment."""
+    import torch
+
+    s = torch.tensor([3.0, -1.0, 0.5, 2.0], dtype=torch.float64)
+    p = torch.softmax(s, -1)
+    jac = torch.func.jacrev(lambda v: torch.softmax(v, -1))(s)
+    assert torch.allclose(jac, torch.diag(p) - torch.outer(p, p))
+
+
+def test_unscaled_attention_saturates_with_d_k_and_scaling_keeps_it_steady():
+    n = evidence("attention").numbers
+    raw = [n[f"raw_jac_{d}"] for d in through_time.D_KS]
+    scaled = [n[f"scaled_jac_{d}"] for d in through_time.D_KS]
+    assert raw == sorted(raw, reverse=True) and raw[-1] < 0.1 * scaled[-1]
+    assert max(scaled) / min(scaled) < 1.2 and n["scaled_saturated_256"] == 0.0
+    assert n["raw_saturated_256"] > n["raw_saturated_64"] > n["raw_saturated_16"]
+    quoted("attention", "raw_jac_256", "scaled_jac_256", "raw_saturated_256", "collapse")
 
 
 def test_supports_rejects_unknown_verdicts():
