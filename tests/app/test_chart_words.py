@@ -14,7 +14,10 @@ import pytest
 
 from tests.app.helpers import PLAYGROUND, ROOT, lab_of, make_app, no_exception
 from ui.charts.base import num
+from ui.charts.spec import table_of
 from ui.charts.words import SENTENCES, WORD_KEYS, sentence
+from ui.playground import board
+from ui.playground.board import LAYOUT, NUMBERS_KEY
 
 LOCALES = {"en": "en-US", "zh": "zh-CN"}
 CATALOGS = {
@@ -98,6 +101,14 @@ def test_a_burst_moves_the_sentence_not_the_description():
     assert lab.cache["specs"]["grad_norm"][1]["description"] == description
 
 
+def open_numbers(at, names) -> None:
+    """Open the numbers expander under each named chart, as a click on it does (a rerun)."""
+    for name in names:
+        at.session_state[NUMBERS_KEY.format(name)] = True
+    at.run()
+    no_exception(at)
+
+
 @pytest.mark.parametrize("lang", list(LOCALES))
 def test_every_playground_chart_has_its_numbers_in_a_closed_table(lang):
     at = trained(lang)
@@ -105,6 +116,9 @@ def test_every_playground_chart_has_its_numbers_in_a_closed_table(lang):
     boxes = [e for e in at.expander if e.label == label]
     assert len(boxes) == 10  # the ten charts of a classification run
     assert not any(e.proto.expanded for e in boxes)
+    open_numbers(at, [name for row in LAYOUT for name in row])
+    boxes = [e for e in at.expander if e.label == label]
+    assert len(boxes) == 10 and all(e.proto.expanded for e in boxes)
     tables = [t.value for box in boxes for t in box.get("dataframe")]
     assert len(tables) == 10 and all(0 < len(t) <= 100 for t in tables)
     # the gradient-norm table: the latest step, one row per layer
@@ -112,6 +126,32 @@ def test_every_playground_chart_has_its_numbers_in_a_closed_table(lang):
     assert len(grad) == 4
     _, first = latest(lab_of(at).sim.history, "grad_norm", 1)
     assert np.isclose(grad[word(lang, "charts.grad_norm")].iloc[0], first)
+
+
+def test_a_burst_builds_the_tables_of_open_expanders_only(monkeypatch):
+    built = []
+
+    def counting(spec, *args, **kwargs):
+        built.append(spec)
+        return table_of(spec, *args, **kwargs)
+
+    monkeypatch.setattr(board, "table_of", counting)
+    at = trained("en", 10)
+    assert built == []  # every expander closed: no table built
+    boxes = [e for e in at.expander if e.label == word("en", "common.chart_numbers")]
+    assert len(boxes) == 10 and not any(e.get("dataframe") for e in boxes)
+
+    open_numbers(at, ["loss"])  # opening one builds its table, from the cached spec
+    assert len(built) == 1
+    at.button(key="train").click().run()
+    no_exception(at)
+    assert len(built) == 2  # the burst rebuilt the open one's table alone
+    loss = word("en", "charts.loss")
+    (table,) = [t.value for e in at.expander for t in e.get("dataframe") if loss in t.value]
+    assert set(table[word("en", "charts.step")]) == {lab_of(at).sim.step}
+    at.run()  # a rerun without a burst shows the same table without building it again
+    no_exception(at)
+    assert len(built) == 2
 
 
 def test_an_untrained_network_has_no_sentence_and_no_table_for_its_empty_charts():

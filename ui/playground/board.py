@@ -14,6 +14,10 @@ rebuilding it.
 Each cell shows its last chart again from the start of a run, so the browser keeps the chart's
 Vega view through a burst: a new spec that differs only in its datasets is then swapped in
 without building the chart again: the stability rule stated in ui.charts.
+
+Under each chart: its sentence, then its numbers in a closed expander. The expander is a widget
+(`key`, on_change="rerun"), so the server knows whether it is open: a burst builds the table of
+an open one only, and opening one reruns the page, which builds that table from the cached spec.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from sim.diagnosis import chance_loss
 from sim.train.simulation import Simulation
 from ui import charts
 from ui.charts import with_arrow_data
-from ui.charts.spec import table_of
+from ui.charts.spec import has_numbers, table_of
 from ui.charts.trace import Trace
 from ui.charts.words import described, sentence
 from ui.common.i18n import current_lang, t, translator
@@ -49,6 +53,7 @@ NETWORK = ("decision", "dist_gradient", "dist_activation")  # drawn from the net
 
 Builder = Callable[[], charts.Spec | None]
 ICON_TABLE = ":material/table:"
+NUMBERS_KEY = "numbers_{}"  # the widget key of a chart's numbers expander, by cell name
 
 
 class Board:
@@ -59,7 +64,9 @@ class Board:
         self.shown: dict[str, dict] = {}  # the spec each cell shows now
         self.words: dict[str, Any] = {}  # under each chart: what it shows now, its numbers
         self.numbers: dict[str, Any] = {}
-        self.said: dict[str, tuple] = {}  # the (sentence, table) each cell shows now
+        self.said: dict[str, str] = {}  # the sentence each cell shows now
+        self.boxes: dict[str, tuple] = {}  # (expander, its table's slot): one a run, a widget
+        self.tabled: dict[str, dict] = {}  # the spec whose table each open expander shows
         drawn, said = self.cache.get("specs", {}), self.cache.get("said", {})
         for row in LAYOUT:
             for name, column in zip(row, st.columns(len(row)), strict=True):
@@ -75,12 +82,15 @@ class Board:
                     self._show(name, last, where=column)
                 self.words[name], self.numbers[name] = column.empty(), column.empty()
                 if name in said:
-                    self._say(name, *said.get(name, ("", None)))
+                    self._say(name, said[name])
+                if last is not None:
+                    self._numbers(name, last)
 
     # -- drawing -------------------------------------------------------------------------------
     def _put(self, name: str, build: Builder, tr, state: tuple | None = None, **facts) -> None:
-        """Draw one chart and its sentence; with `state`, reuse the spec (and the sentence and
-        table) drawn last time for the same state; without, a live redraw: no table."""
+        """Draw one chart and its sentence; with `state`, reuse the spec (and the sentence)
+        drawn last time for the same state, and the numbers under it; without, a live redraw:
+        the numbers stay as they were."""
         specs, said = self.cache.setdefault("specs", {}), self.cache.setdefault("said", {})
         cached = specs.get(name)
         if state is not None and cached is not None and cached[0] == state:
@@ -89,36 +99,55 @@ class Board:
             try:
                 raw = build()
                 words = sentence(name, raw, tr, **facts)
-                table = table_of(raw, max_rows=100, latest=True) if state is not None else None
                 spec = with_arrow_data(described(raw, tr))
             except Exception:  # a chart bug must not take the page down
                 log.exception("chart %s failed", name)
-                spec, words, table = with_arrow_data(charts.placeholder(tr)), "", None
-            said[name] = (words, table if state is not None else self.said.get(name, ("", None))[1])
+                spec, words = with_arrow_data(charts.placeholder(tr)), ""
+            said[name] = words
             if state is not None:
                 specs[name] = (state, spec)
-        self._say(name, *said.get(name, ("", None)))
+        self._say(name, said.get(name, ""))
+        if state is not None:
+            self._numbers(name, spec)
         if spec is None:
             self.cells[name].empty()
             self.shown.pop(name, None)
         elif spec is not self.shown.get(name):  # else on screen already, nothing to send
             self._show(name, spec)
 
-    def _say(self, name: str, words: str, table) -> None:
-        """Under the chart: its sentence (caption text, live) and its numbers (collapsed)."""
-        before = self.said.get(name)
-        if before is None or before[0] != words:
+    def _say(self, name: str, words: str) -> None:
+        """Under the chart: its sentence (caption text, live)."""
+        if self.said.get(name) != words:
             if words:
                 self.words[name].caption(words)
             else:
                 self.words[name].empty()
-        if before is None or before[1] is not table:
-            if table is not None and len(table):
-                box = self.numbers[name].expander(t("common.chart_numbers"), icon=ICON_TABLE)
-                box.dataframe(table, hide_index=True)
-            else:
+        self.said[name] = words
+
+    def _numbers(self, name: str, spec: dict | None) -> None:
+        """Under the sentence: the chart's numbers in an expander, closed at first; the table
+        (table_of, each series' latest row) is built only while the reader has it open."""
+        if name not in self.boxes:
+            if spec is None or not has_numbers(spec):
                 self.numbers[name].empty()
-        self.said[name] = (words, table)
+                return
+            box = self.numbers[name].expander(
+                t("common.chart_numbers"),
+                icon=ICON_TABLE,
+                key=NUMBERS_KEY.format(name),
+                on_change="rerun",
+            )
+            self.boxes[name] = (box, box.empty())
+        box, slot = self.boxes[name]
+        if spec is None or not has_numbers(spec):  # the expander stays (a widget, once a run)
+            slot.empty()
+            self.tabled.pop(name, None)
+        elif box.open and self.tabled.get(name) is not spec:
+            tables = self.cache.setdefault("tables", {})
+            if tables.get(name, (None, None))[0] is not spec:
+                tables[name] = (spec, table_of(spec, max_rows=100, latest=True))
+            slot.dataframe(tables[name][1], hide_index=True)
+            self.tabled[name] = spec
 
     def _show(self, name: str, spec: dict, where=None) -> None:
         """Draw `spec` in the cell, or as a new element of `where` that becomes the cell."""
