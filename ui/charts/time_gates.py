@@ -33,6 +33,7 @@ GATE_METRICS = ("forget_gate", "gate_saturation")
 GATE_COLORS = ("#0072b2", "#e69f00")
 # One entry a row: a 390 px phone cut the second of two side by side; the plot keeps its height.
 LEGEND = {"columns": 1, "labelLimit": 0, "orient": "top", "title": None}
+EXTRA_PLOT = 60  # pixels: a full-width chart, its plot as tall as the half-width ones look
 
 
 def _latest_of(history: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -80,5 +81,5 @@ def gate_chart(history: pd.DataFrame, tr: Tr, arch: str) -> Spec | None:
     }
     layers = [view("gates", mark("line", strokeWidth=2, point=True), encoding)]
     subtitle = tr(f"time.gate_subtitle_{arch}")
-    title, height = tr(f"time.gate_title_{arch}"), HEIGHT + LEGEND_LINE
+    title, height = tr(f"time.gate_title_{arch}"), HEIGHT + LEGEND_LINE + EXTRA_PLOT
     return chart({"gates": rows}, layers, title, subtitle, height=height)
