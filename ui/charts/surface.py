@@ -1,6 +1,7 @@
 """What the network does right now over the plane: its decision boundary (classification) or its
 fit (regression), with the data on top. Inputs come from sim.analysis.views (decision_surface,
-data_points)."""
+data_points). Its datasets are built as Arrow tables from numpy columns, without pandas: a few
+thousand cells, drawn again after every burst."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ui.charts.base import HEIGHT, Tr, nice_ceil
-from ui.charts.spec import NOMINAL, QUANT, Spec, chart, field, mark, placeholder, table, tip, view
+from ui.charts.spec import NOMINAL, QUANT, Spec, chart, field, mark, placeholder, tip, view
 
 MAX_POINTS = 1000  # data points drawn over the surface (every k-th beyond that)
 MAX_CELLS = 3600  # surface cells drawn (a finer grid is thinned to every k-th row and column)
@@ -19,9 +21,11 @@ PALE_CLASSES = ("#a9c1dc", "#fbc28c", "#aad0a5", "#d8bcd0")  # the same, pale: s
 STRONG = (CLASS_COLORS[0], "#f7f7f7", CLASS_COLORS[1])  # diverging, for points
 PALE = (PALE_CLASSES[0], "#ffffff", PALE_CLASSES[1])  # diverging, for surfaces
 CELL_COLUMNS = ("x1", "x2", "value", "x1_lo", "x1_hi", "x2_lo", "x2_hi")
+POINT_COLUMNS = ("x1", "x2", "label", "split", "split_name")
+Columns = dict[str, np.ndarray]  # a dataset as named numpy columns of equal length
 
 
-def _cells(surface: pd.DataFrame) -> pd.DataFrame:
+def _cells(surface: pd.DataFrame) -> Columns:
     """Grid points -> rectangles around them, at most MAX_CELLS of them; non-finite values (a
     diverging run) dropped."""
     columns = {name: surface[name].to_numpy() for name in surface.columns}
@@ -38,10 +42,26 @@ def _cells(surface: pd.DataFrame) -> pd.DataFrame:
         half = (grid[1] - grid[0]) * 0.52 if len(grid) > 1 else 0.5
         columns[f"{col}_lo"], columns[f"{col}_hi"] = columns[col] - half, columns[col] + half
     finite = np.isfinite(columns["value"])
-    return pd.DataFrame({name: values[finite] for name, values in columns.items()})
+    return {name: values[finite] for name, values in columns.items()}
 
 
-def _colors(cells: pd.DataFrame, points: pd.DataFrame, k: int, tr: Tr) -> tuple:
+def _points(points: pd.DataFrame, names: dict[str, str]) -> Columns:
+    """At most MAX_POINTS data points (every k-th), each split named (`names`: train, test)."""
+    if not len(points):
+        return {name: np.zeros(0) for name in POINT_COLUMNS}
+    k = max(1, -(-len(points) // MAX_POINTS))
+    out = {name: points[name].to_numpy()[::k] for name in ("x1", "x2", "label", "split")}
+    split = out["split"].astype(str)
+    test = np.where(split == "test", names["test"], None)
+    out["split_name"] = np.where(split == "train", names["train"], test)
+    return out
+
+
+def _arrow(columns: Columns, names: tuple[str, ...] | list[str]) -> pa.Table:
+    return pa.table({name: columns[name] for name in names})
+
+
+def _colors(cells: Columns, points: Columns, k: int, tr: Tr) -> tuple:
     """(cell tooltips, cell colour, point fill, cell columns) for the task: k classes (0 for
     regression). Two classes: P(class 1) from pale blue through white to pale orange; more: the
     predicted class's pale colour, whiter where unsure; regression: one diverging scale."""
@@ -57,7 +77,7 @@ def _colors(cells: pd.DataFrame, points: pd.DataFrame, k: int, tr: Tr) -> tuple:
             tip("klass", NOMINAL, tr("charts.class")),
             tip("value", QUANT, tr("charts.confidence"), ".3g"),
         ]
-        cells["tint"] = _tint(cells["klass"].to_numpy(), cells["value"].to_numpy(), k)
+        cells["tint"] = _tint(cells["klass"], cells["value"], k)
         fill = {"field": "tint", "scale": None, "type": NOMINAL}
         dot_fill = field("label", NOMINAL, scale=_classes(k), title=tr("charts.class"))
         return tips, fill, dot_fill, [*columns, "klass", "tint"]
@@ -74,19 +94,17 @@ def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr
     diamonds). The surface is opaque (pale colours, no grid) so no seams or grid lines show
     through. The task is read from `surface`: a `klass` column means classification.
     Empty or None surface: placeholder chart; None points: the surface alone."""
-    cells = _cells(surface) if surface is not None and not surface.empty else pd.DataFrame()
-    if cells.empty:
+    cells = _cells(surface) if surface is not None and not surface.empty else {}
+    if not len(cells.get("value", ())):
         return placeholder(tr)
-    classify = "klass" in cells.columns
-    if points is None:
-        points = pd.DataFrame({"x1": [], "x2": [], "label": [], "split": []})
+    classify = "klass" in cells
+    given = points if points is not None else pd.DataFrame()
     k = 0
     if classify:  # classes: as views.decision_surface says, else as many as the data shows
-        seen = max(int(cells["klass"].max()), int(points["label"].max()) if len(points) else 0)
+        seen = max(int(cells["klass"].max()), int(given["label"].max()) if len(given) else 0)
         k = max(int(surface.attrs.get("n_classes", seen + 1)), 2)
-    points = points.iloc[:: max(1, -(-len(points) // MAX_POINTS))]
     names = {"train": tr("charts.train"), "test": tr("charts.test")}
-    points = points.assign(split_name=[names.get(v) for v in points["split"].tolist()])
+    points = _points(given, names)
     tips, fill, dot_fill, cell_columns = _colors(cells, points, k, tr)
     x_scale = {"domain": [float(cells["x1_lo"].min()), float(cells["x1_hi"].max())], "nice": False}
     y_scale = {"domain": [float(cells["x2_lo"].min()), float(cells["x2_hi"].max())], "nice": False}
@@ -116,10 +134,7 @@ def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr
     }
     stroke = "white" if classify else "#333"
     dot = mark("point", filled=True, opacity=0.95, size=30, stroke=stroke, strokeWidth=0.6)
-    data = {
-        "cells": table(cells, cell_columns),
-        "points": table(points, ("x1", "x2", "label", "split", "split_name")),
-    }
+    data = {"cells": _arrow(cells, cell_columns), "points": _arrow(points, POINT_COLUMNS)}
     layers = [view("cells", mark("rect"), area), view("points", dot, dots)]
     # the surface's colour legend must not merge with the points' (legend-less) fill
     independent = {"color": "independent", "fill": "independent"}

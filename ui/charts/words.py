@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ui.charts.base import Tr, as_frame, num
 from ui.charts.explorer import depth_words, df_words, f_words
@@ -138,26 +139,41 @@ def _accuracy(spec: Spec, tr: Tr, facts: dict) -> str:
     return _curves(spec, tr, "accuracy", lambda x: f"{x:.1%}", "")
 
 
+def columns(spec: Spec | None, name: str) -> dict[str, np.ndarray]:
+    """One named dataset of the spec as numpy columns (none when it has no such dataset): for
+    the few thousand rows of a surface, without building a frame."""
+    data = ((spec or {}).get("datasets") or {}).get(name)
+    if data is None or isinstance(data, list):
+        data = as_frame(data)
+    if isinstance(data, pa.Table):
+        return {c: data.column(c).to_numpy() for c in data.column_names}
+    return {c: data[c].to_numpy() for c in data.columns}
+
+
 def _decision(spec: Spec, tr: Tr, facts: dict) -> str:
-    cells, points = rows(spec, "cells"), rows(spec, "points")
-    if cells.empty:
+    cells, points = columns(spec, "cells"), columns(spec, "points")
+    if not len(cells.get("value", ())):
         return ""
-    test = points[points["split"] == "test"] if len(points) else points
-    test = test if len(test) else points
-    if "klass" not in cells.columns:
+    n_points = len(points.get("split", ()))
+    test = {c: v[points["split"] == "test"] for c, v in points.items()} if n_points else points
+    test = test if len(test.get("split", ())) else points
+    n = len(test.get("split", ()))
+    if "klass" not in cells:
         return tr("charts.now_decision_reg").format(
             lo=num(cells["value"].min()),
             hi=num(cells["value"].max()),
-            target_lo=num(test["label"].min() if len(test) else math.nan),
-            target_hi=num(test["label"].max() if len(test) else math.nan),
+            target_lo=num(test["label"].min() if n else math.nan),
+            target_hi=num(test["label"].max() if n else math.nan),
         )
-    gx, gy = np.unique(cells["x1"].to_numpy()), np.unique(cells["x2"].to_numpy())
+    gx, gy = np.unique(cells["x1"]), np.unique(cells["x2"])
     grid = np.full(len(gx) * len(gy), -1, dtype=np.int64)
-    cell = np.searchsorted(gx, cells["x1"].to_numpy()) * len(gy)
-    grid[cell + np.searchsorted(gy, cells["x2"].to_numpy())] = cells["klass"].to_numpy(np.int64)
-    where = _nearest(gx, test["x1"].to_numpy()) * len(gy) + _nearest(gy, test["x2"].to_numpy())
-    right = int((grid[where] == test["label"].to_numpy(np.int64)).sum()) if len(test) else 0
-    return tr("charts.now_decision_cls").format(right=right, n=len(test))
+    cell = np.searchsorted(gx, cells["x1"]) * len(gy)
+    grid[cell + np.searchsorted(gy, cells["x2"])] = cells["klass"].astype(np.int64)
+    if not n:
+        return tr("charts.now_decision_cls").format(right=0, n=0)
+    where = _nearest(gx, test["x1"]) * len(gy) + _nearest(gy, test["x2"])
+    right = int((grid[where] == test["label"].astype(np.int64)).sum())
+    return tr("charts.now_decision_cls").format(right=right, n=n)
 
 
 def _nearest(grid: np.ndarray, values: np.ndarray) -> np.ndarray:
