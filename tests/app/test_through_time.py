@@ -271,3 +271,14 @@ def test_every_preset_round_trips_through_the_url(cfg):
     query = TABLE.query(cfg.to_dict())
     assert config_of(query) == (cfg, [])
     assert config_of({**query, "preset": "gru_adding"}) == (cfg, [])  # the fields win
+
+
+def test_the_menu_link_carries_the_screens_whole_config():
+    """The menu's link opens the screen with the URL it will show (ui.common.nav), so the page
+    switch is one browser history entry."""
+    at = make_app(None, query={"lang": "zh"})
+    links = [link for link in at.get("page_link") if "through_time" in link.proto.page]
+    assert links
+    query = dict(parse_qsl(links[0].proto.query_string))
+    assert query.pop("lang") == "zh"
+    assert config_of(query) == (START, [])

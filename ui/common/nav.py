@@ -28,6 +28,7 @@ from ui.compare import lab as compare_lab
 from ui.explorer import state as explorer
 from ui.playground import state as playground
 from ui.playground.lab import Lab
+from ui.through_time import state as through_time
 
 VISITED = "_nav_queries"  # session key: {page path: its URL query when its last run ended}
 NAV_KEY = "nav"  # the menu's container: CSS class st-key-nav
@@ -54,6 +55,14 @@ def _compare() -> dict[str, str]:
     return query
 
 
+def _through_time() -> dict[str, str]:
+    lab = st.session_state.get(through_time.LAB_KEY)
+    cfg = lab.cfg if isinstance(lab, Lab) else through_time.START  # what get_lab() starts from
+    query = through_time.TABLE.query(cfg.to_dict())
+    through_time.URL.remember(query)
+    return query
+
+
 def _explorer() -> dict[str, str]:
     query = explorer.to_query({k: st.session_state.get(k, v) for k, v in explorer.DEFAULTS.items()})
     explorer.URL.remember(query)
@@ -64,6 +73,7 @@ FRESH: dict[str, Callable[[], dict[str, str]]] = {
     "app_pages/playground.py": _playground,
     "app_pages/compare.py": _compare,
     "app_pages/explorer.py": _explorer,
+    "app_pages/through_time.py": _through_time,
 }
 
 
