@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from sim.analysis import compare
 from sim.analysis.compare import FACTORS, Comparison, vary
-from sim.config import DEFAULT, RunConfig
+from sim.config import DEFAULT, RunConfig, step_cost
+from sim.device import CPU_THREADS_MIN_COST, cpu_threads
 from sim.presets import PRESETS
+from sim.slots import SLOTS
 from tests.app.helpers import make_app, no_exception, query_of, texts
 from ui.charts.compare import accuracy_overlay, grad_by_layer, loss_overlay
 from ui.charts.heatmap import heatmaps
@@ -78,6 +82,33 @@ def test_train_all_then_reset():
     assert len(links) == 3
     at.button(key="cmp_reset").click().run()
     assert lab_of(at).step == 0 and lab_of(at).comparison is None
+
+
+def slot_threads(monkeypatch) -> list:
+    """The torch threads each training slot taken from here on was asked for."""
+    asked = []
+    real = SLOTS.hold
+
+    def hold(*args, **kwargs):
+        asked.append(kwargs.get("threads"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(SLOTS, "hold", hold)
+    return asked
+
+
+@pytest.mark.parametrize("width", [16, 512])
+def test_a_burst_takes_the_threads_its_largest_network_is_worth(monkeypatch, width):
+    runs = [SMALL, replace(SMALL, width=width)]
+    at = make_app(PAGE, query=compare.to_query(runs))
+    at.selectbox(key="cmp_burst").set_value(10).run()
+    asked = slot_threads(monkeypatch)
+    at.button(key="cmp_train").click().run()
+    no_exception(at)
+    assert [s.step for s in lab_of(at).comparison.sims] == [10, 10]
+    # small networks: one thread each (two bursts side by side on two cores); a wide one: all
+    assert asked == [1 if width == 16 else cpu_threads(step_cost(runs[1]))]
+    assert step_cost(runs[1]) >= CPU_THREADS_MIN_COST or width == 16
 
 
 def test_a_link_rebuilds_the_runs_and_a_bad_one_is_named():

@@ -10,7 +10,8 @@ import streamlit as st
 
 from sim import codec
 from sim.analysis import compare
-from sim.config import RunConfig, max_burst_steps
+from sim.config import RunConfig, max_burst_steps, step_cost
+from sim.device import cpu_threads
 from sim.presets import PRESETS
 from sim.train.result import BurstResult
 from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
@@ -176,4 +177,8 @@ def _burst_job(lab: CompareLab, n: int) -> BurstJob[list[BurstResult]]:
         if results is not None:  # a failed burst keeps the last results
             lab.results = results
 
-    return BurstJob(comparison.burst, text, finish)
+    # The runs train one after another, step by step: each operation is one network's, so the
+    # threads are those its largest network is worth (one for the default sizes).
+    cost = max(step_cost(sim.cfg) for sim in comparison.sims)
+    threads = cpu_threads(cost, comparison.sims[0].device)
+    return BurstJob(comparison.burst, text, finish, threads)
