@@ -2,7 +2,9 @@
 
 The numbers come from the engine's own history. Vanishing is judged on the backward signal
 ||dL/dh|| between hidden layers 1 and depth (never on the first weight matrix, whose 2-unit
-input makes even a balanced network look lopsided; see shared reference, "Measuring pitfalls").
+input makes even a balanced network look lopsided; see shared reference, "Measuring pitfalls");
+for a recurrent network, on ||dL/dh_t|| between time steps 1 and T, and learning on the test
+loss against the task's chance loss.
 
 Fresh runs are on the CPU with the config's seed, so a check gives the same answer on every
 machine. Per-layer statistics are recorded only at the first and last step of the run: the
@@ -27,12 +29,14 @@ import numpy as np
 
 from lessons.exercises.model import CHECK_METRICS, Exercise
 from sim.config import RunConfig, problems
-from sim.history import LAYER_METRICS
+from sim.diagnosis_time import chance_loss
+from sim.history import LAYER_METRICS, TIME_METRICS
 from sim.train.simulation import Simulation
 
 CHECK_STATS_EVERY = 10**9  # record the first and last step of the run only
 FRESH_CACHE = 256  # fresh runs kept per process; each is a few hundred numbers
 _SIGNAL = LAYER_METRICS.index("signal_norm")
+_TIME_SIGNAL = TIME_METRICS.index("time_signal")
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,9 @@ def measure(sim: Simulation, label: str = "yours", source: str = "fresh") -> Che
         n["clipped_share"] = float(np.nanmean(rec.step_values[:, 3]))
     if sim.diverged:
         n["grad_norm_max"] = math.inf
-    if len(rec.rec_steps):
+    if len(rec.rec_steps) and sim.cfg.recurrent:
+        n |= _through_time(sim)
+    elif len(rec.rec_steps):
         n["test_acc"] = float(rec.rec_scalars[-1, 1])
         first = rec.rec_layers[0]  # (metrics, layers) at the first recorded step
         layers = rec.latest_layers()
@@ -139,6 +145,19 @@ def measure(sim: Simulation, label: str = "yours", source: str = "fresh") -> Che
     d = sim.divergence
     step, layer = (d.diverged_step, d.diverged_layer) if d else (None, None)
     return CheckEvidence(label, sim.cfg, source, n, step, layer)
+
+
+def _through_time(sim: Simulation) -> dict[str, float]:
+    """A recurrent network's numbers: its signal across time at the first and the last
+    recorded step, and its test loss against the task's chance loss."""
+    rec, n = sim.records, {}
+    first, last = rec.rec_times[0, _TIME_SIGNAL], rec.rec_times[-1, _TIME_SIGNAL]
+    n["time_signal_ratio"] = _ratio(float(last[0]), float(last[-1]))
+    n["first_time_signal_ratio"] = _ratio(float(first[0]), float(first[-1]))
+    n["time_signal_factor"] = _per_layer(n["time_signal_ratio"], sim.cfg.seq_len)
+    n["test_acc"] = float(rec.rec_scalars[-1, 1])  # NaN on a regression task (adding)
+    n["loss_to_chance"] = _ratio(float(rec.rec_scalars[-1, 0]), chance_loss(sim.cfg))
+    return n
 
 
 @functools.lru_cache(maxsize=FRESH_CACHE)

@@ -30,7 +30,7 @@ from lessons.exercises.model import (
 )
 from sim.codec import parse_value
 from sim.config import FIELDS
-from sim.presets import PRESETS
+from sim.presets import ALL_PRESETS
 
 EXERCISE_FILES = CONTENT / "exercises"
 # Lists of changes over the start that the tests run through the check: solutions and
@@ -131,7 +131,7 @@ def _text(doc: dict, lang: str, where: str) -> Text:
 def load_file(path: Path) -> Exercise:
     where = path.name
     doc = read_toml(path)
-    if doc.get("preset") not in PRESETS:
+    if doc.get("preset") not in ALL_PRESETS:
         raise ExerciseFileError(f"{where}: unknown preset {doc.get('preset')!r}")
     runs = _runs(doc, where)
     ex = Exercise(

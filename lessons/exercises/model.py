@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.config import FIELDS, RunConfig
-from sim.presets import PRESETS
+from sim.presets import ALL_PRESETS
 
 TEXT_KEYS = ("title", "story", "goal", "constraints", "explanation")  # plus `hints`, a list
 CONSTRAINT_OPS = ("eq", "ne", "ge", "le", "in", "not_in", "start")
@@ -38,6 +38,11 @@ CHECK_METRICS = (
     "dead_max",
     "dead_worst_layer",
     "saturation_mean",
+    # a recurrent network (arch != "mlp"): the backward signal across time, ||dL/dh_t||
+    "time_signal_ratio",  # at t = 1 / at t = T, last recorded step
+    "time_signal_factor",  # the same per time step: ratio ** (1 / (T - 1))
+    "first_time_signal_ratio",  # time_signal_ratio at the first step (at initialisation)
+    "loss_to_chance",  # test loss / the task's chance loss (the best constant prediction)
 )
 
 _HOLDS = {  # CONSTRAINT_OPS: does the learner's value `got` keep the rule?
@@ -128,7 +133,7 @@ class Exercise:
 
     @property
     def start_config(self) -> RunConfig:
-        return PRESETS[self.preset].cfg.replace(**self.start)
+        return ALL_PRESETS[self.preset].cfg.replace(**self.start)
 
     def solution_config(self, i: int = 0) -> RunConfig:
         return self.start_config.replace(**self.solutions[i])

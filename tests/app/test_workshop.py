@@ -62,7 +62,28 @@ def test_hints_appear_one_at_a_time():
     assert not [b for b in at.button if b.key == f"ws_hint_{ex.id}"]  # all shown
 
 
-@pytest.mark.parametrize("ex_id", list(EXERCISES))
+PLAYGROUND_EXERCISES = [e for e, ex in EXERCISES.items() if not ex.start_config.recurrent]
+TIME_EXERCISES = [e for e in EXERCISES if e not in PLAYGROUND_EXERCISES]
+
+
+@pytest.mark.parametrize("ex_id", TIME_EXERCISES)
+def test_a_recurrent_exercise_opens_on_the_through_time_screen(ex_id):
+    ex = EXERCISES[ex_id]
+    at = make_app(WORKSHOP)
+    at.radio(key="ws_exercise").set_value(ex_id).run()
+    assert at.button(key="ws_open").label == "Open on the Through time screen"
+    at.button(key="ws_open").click().run()  # st.switch_page runs the Through time screen
+    no_exception(at)
+    assert at.title[0].value == "Through time"
+    lab = at.session_state["time_lab"]
+    assert lab.cfg.replace(device="auto") == ex.start_config.replace(device="auto")
+    at.switch_page(WORKSHOP).run()  # its check tests the Through time screen's network
+    assert "not open in the Playground" not in texts(at)
+    steps = lab.sim.step if lab.sim is not None else 0
+    assert f"Trained {steps} steps." in texts(at)
+
+
+@pytest.mark.parametrize("ex_id", PLAYGROUND_EXERCISES)
 def test_each_exercise_opens_and_its_check_fails_then_passes(ex_id):
     ex = EXERCISES[ex_id]
     at = open_exercise(ex_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -337,3 +338,42 @@ def test_depth_limit_goal_is_about_chance_not_the_line():
     assert 0.5 < learns.value < line
     for lang in LANGS:
         assert "50%" in ex.text[lang].goal and "88%" in ex.text[lang].goal
+
+
+# ---------------------------------------------------------------------------------------------
+# Through time: the recurrent exercises' numbers
+
+
+def test_time_metrics_read_the_signal_across_time_and_the_chance_loss():
+    cfg = EXERCISES["see_vanishing_time"].start_config.replace(n_samples=200, device="cpu")
+    sim = Simulation(cfg, stats_every=1)
+    sim.burst(3)
+    n, rec = measure(sim).numbers, sim.records
+    first, last = rec.rec_times[0, 0].astype(float), rec.rec_times[-1, 0].astype(float)
+    assert n["time_signal_ratio"] == pytest.approx(last[0] / last[-1])
+    assert n["first_time_signal_ratio"] == pytest.approx(first[0] / first[-1])
+    factor = n["time_signal_ratio"] ** (1 / (cfg.seq_len - 1))
+    assert n["time_signal_factor"] == pytest.approx(factor)
+    assert n["loss_to_chance"] == pytest.approx(float(rec.rec_scalars[-1, 0]) * 6, rel=1e-6)
+    assert math.isnan(n["signal_ratio"])  # no hidden layers through depth in a recurrent net
+    mlp = Simulation(RunConfig(depth=3, width=8, n_samples=100, device="cpu"), stats_every=1)
+    mlp.burst(2)
+    assert all(math.isnan(measure(mlp).numbers[k]) for k in ("time_signal_ratio", "loss_to_chance"))
+
+
+def test_numbers_in_the_through_time_texts():
+    from sim.presets import TIME_PRESETS
+    from sim.sequences import SEQ_TASKS
+
+    assert SEQ_TASKS["adding"].chance_loss == pytest.approx(1 / 6)
+    assert TIME_PRESETS["irnn_adding"].steps == 1000
+    lstm = EXERCISES["fix_time_by_cell"].start_config.replace(arch="lstm", n_samples=200)
+    sim = Simulation(lstm.replace(device="cpu"), stats_every=1)
+    sim.burst(1)
+    assert float(np.nanmean(sim.records.rec_times[0, 1])) == pytest.approx(0.5, abs=0.03)
+    assert f"{0.5 ** (lstm.seq_len - 1):.0e}" == "2e-15"
+    for lang in LANGS:
+        assert "1/6" in EXERCISES["see_vanishing_time"].text[lang].story
+        assert "1000" in EXERCISES["fix_time_keep_cell"].text[lang].explanation
+        explanation = EXERCISES["fix_time_by_cell"].text[lang].explanation
+        assert "0.5" in explanation and "2e-15" in explanation and "49" in explanation

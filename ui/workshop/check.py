@@ -24,6 +24,7 @@ from ui.common.i18n import t
 from ui.common.wording import field_label, value_text
 from ui.playground.lab import Lab
 from ui.room import seat
+from ui.through_time import state as time_state
 from ui.workshop.pin import current
 from ui.workshop.progress import LearnerProgress
 
@@ -155,10 +156,13 @@ def check_section(
 ) -> None:
     """What will be checked, the button, and the latest result for this exercise, unless the
     network changed since (then only that it did: the verdict was about another network).
-    `training`: the Playground trains after drawing this, in the same run."""
+    `training`: the Playground trains after drawing this, in the same run. A recurrent
+    exercise checks the Through time screen's network."""
+    recurrent = ex.start_config.recurrent
+    lab = time_state.get_lab() if recurrent else lab
     steps = lab.sim.step if lab.sim is not None else 0
     st.caption(changes_text(ex.start_config, lab.cfg) + " " + t("workshop.trained", steps=steps))
-    if current().exercise != ex.id:  # Check tests the Playground's network, whatever it is
+    if not recurrent and current().exercise != ex.id:  # the Playground's network, whatever
         st.info(t("workshop.not_opened"), icon=":material/info:")
     placeholder = st.empty()
     if st.button(t("workshop.check"), key=key, icon=":material/fact_check:"):

@@ -59,6 +59,11 @@ def base_url() -> str:
     return url if isinstance(url, str) and url.startswith("http") else FALLBACK_BASE
 
 
+def playground_exercises() -> tuple[str, ...]:
+    """The exercises a Playground link can open: a recurrent one trains on Through time."""
+    return tuple(e for e, ex in EXERCISES.items() if not ex.start_config.recurrent)
+
+
 def _suggest(ex_id: str) -> None:
     """Tick 'lock' for every control the exercise's rules keep at its starting value."""
     kept = EXERCISES[ex_id].kept_fields if ex_id in EXERCISES else ()
@@ -74,7 +79,7 @@ def builder_ui(room: str | None = None) -> str:
     left, right = st.columns(2)
     exercise = left.selectbox(
         t("workshop.link_exercise"),
-        (NONE, *EXERCISES),
+        (NONE, *playground_exercises()),
         key="ws_link_exercise",
         format_func=lambda e: EXERCISES[e].text[lang_now].title if e else tr("workshop.link_none"),
     )

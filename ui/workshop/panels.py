@@ -16,12 +16,15 @@ from lessons.exercises.model import Exercise
 from ui.common.i18n import t
 from ui.playground.controls import seed_widgets
 from ui.playground.lab import Lab
+from ui.through_time import state as time_state
 from ui.workshop.pin import Pin, offer_steps, set_pin
 from ui.workshop.progress import LearnerProgress, report_csv, report_json
 
 PLAYGROUND = "app_pages/playground.py"
+THROUGH_TIME = "app_pages/through_time.py"  # a recurrent exercise's screen
 PLAYGROUND_PREFIX = "pg_"  # the Playground's widget keys (app_pages/playground.py, PREFIX)
 PICK_KEY = "ws_exercise"
+RETURN_KEY = "ws_return"  # a recurrent exercise opened on Through time: picked again on return
 LEVEL_ICONS = {1: "●○○", 2: "●●○", 3: "●●●"}
 
 
@@ -35,7 +38,8 @@ def picker_ui(progress: LearnerProgress, pin: Pin, lang: str) -> Exercise:
     if pin.teacher and pin.exercise:
         st.session_state[PICK_KEY] = pin.exercise
     elif st.session_state.get(PICK_KEY) not in ids:
-        st.session_state[PICK_KEY] = pin.exercise or ids[0]
+        back = st.session_state.pop(RETURN_KEY, None)
+        st.session_state[PICK_KEY] = back if back in ids else pin.exercise or ids[0]
 
     def label(ex_id: str) -> str:
         ex = EXERCISES[ex_id]
@@ -83,10 +87,13 @@ def hints(ex: Exercise, progress: LearnerProgress, lang: str) -> None:
 
 
 def open_button(ex: Exercise, lab: Lab, pin: Pin) -> None:
-    """One click: the exercise's starting experiment, fresh, in the Playground."""
-    if st.button(
-        t("workshop.open"), key="ws_open", type="primary", icon=":material/rocket_launch:"
-    ):
+    """One click: the exercise's starting experiment, fresh, in the Playground (a recurrent
+    one on the Through time screen)."""
+    recurrent = ex.start_config.recurrent
+    label = t("workshop.open_time" if recurrent else "workshop.open")
+    if st.button(label, key="ws_open", type="primary", icon=":material/rocket_launch:"):
+        if recurrent:
+            open_through_time(ex)
         kept = pin if pin.teacher and pin.exercise == ex.id else Pin(ex.id, base=ex.start_config)
         set_pin(kept)
         cfg, _ = kept.enforce(ex.start_config)
@@ -94,6 +101,15 @@ def open_button(ex: Exercise, lab: Lab, pin: Pin) -> None:
         seed_widgets(lab.cfg, PLAYGROUND_PREFIX)  # the Playground's widgets show the new config
         offer_steps(ex)
         st.switch_page(PLAYGROUND, query_params=kept.query())
+
+
+def open_through_time(ex: Exercise) -> None:
+    """The Through time screen with the exercise's start in its URL: the screen loads it into
+    its own lab, and its burst offers the steps the goal is judged after."""
+    offer_steps(ex)
+    st.session_state[RETURN_KEY] = ex.id
+    query = time_state.TABLE.query(ex.start_config.to_dict())
+    st.switch_page(THROUGH_TIME, query_params=query)
 
 
 # ---------------------------------------------------------------------------------------------
