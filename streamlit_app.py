@@ -3,6 +3,11 @@
 Screens live in app_pages/ and are listed in ui.common.frame.PAGES. (Not `pages/`: a folder of that
 name next to the entrypoint makes Streamlit run its first request in the old pages-folder mode,
 where a deep link to a screen runs without this frame.)
+
+This one file is both things Streamlit needs. Run as a script (every session's run, and AppTest's),
+it draws the frame and the page. Imported as a module, which `streamlit run` does when it finds
+an `st.App` here, it is the server: its lifespan warms what every page needs when the server
+starts (ui.common.warm), so the first visitor does not wait for the imports and the first network.
 """
 
 import os
@@ -14,9 +19,17 @@ import os
 # before torch loads the OpenMP runtime, i.e. before `ui` is imported.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from ui.common import frame  # noqa: E402
+import streamlit as st  # noqa: E402
 
-frame.setup()
-page = frame.navigation()
-frame.sidebar(page)
-frame.run(page)
+from ui.common import warm  # noqa: E402
+
+if __name__ == "__main__":  # a script run: Streamlit runs every script as __main__
+    warm.wait()  # a run that begins while the server still warms waits for it, then runs warm
+    from ui.common import frame
+
+    frame.setup()
+    page = frame.navigation()
+    frame.sidebar(page)
+    frame.run(page)
+else:  # imported by `streamlit run` to serve it (uvicorn loads `streamlit_app:app`)
+    app = st.App(__file__, lifespan=warm.lifespan, routes=warm.routes())
