@@ -102,9 +102,14 @@ def make_seq_data(task: str, n_samples: int, seq_len: int, seed: int, n_test: in
 # Budgets (sim.config.step_cost and memory_estimate call these for arch != "mlp")
 
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # width x width blocks in the recurrent weight matrix
-# A time step's fixed cost (a Python iteration, a cell kernel and its backward) whatever its
-# size, as LAYER_FLOOR for a layer (benchmarks/bench_recurrent.py measures both).
-TIME_FLOOR = 3.0e5
+# Per time step and gate: 1.6 x width^2 x batch (a cell's step costs more than an MLP layer's
+# matrix product of the same size: its elementwise gates, its backward) and at least
+# TIME_FLOOR whatever its size (a Python iteration, small kernels). Measured on one thread
+# against the MLP's 6 x 512 x batch 256 step, as seconds per unit of cost: 15 s a burst of
+# BUDGET (LSTM T=50 w=128 b=128 133 ms, w=32 b=64 15.5 ms; GRU w=128 56 ms; RNN w=256 95 ms,
+# w=32 b=64 4.0 ms, on a busy 2-core machine).
+WORK = 1.6
+TIME_FLOOR = 4.0e5
 # float32 values a Simulation holds at its peak per (time step, sample, unit), 4 a gate + 2:
 # saved for backward, the recorder's dL/dh_t, the allocator's rounding (measured peaks: LSTM
 # 13 to 14, GRU 10 to 12.5, a vanilla RNN 2 to 2.5; tests/sim/test_recurrent.py)
@@ -112,9 +117,10 @@ BYTES_PER_VALUE = 4
 
 
 def recurrent_step_cost(cfg, batch: int) -> float:
-    """seq_len x gates x width^2 x batch, the MLP's depth x width^2 x batch unrolled in time."""
-    per_step = float(GATES[cfg.arch]) * float(max(cfg.width, 8)) ** 2 * float(batch)
-    return float(cfg.seq_len) * max(per_step, TIME_FLOOR)
+    """seq_len x gates x width^2 x batch (x WORK), the MLP's depth x width^2 x batch unrolled
+    in time."""
+    per_gate = WORK * float(max(cfg.width, 8)) ** 2 * float(batch)
+    return float(cfg.seq_len) * float(GATES[cfg.arch]) * max(per_gate, TIME_FLOOR)
 
 
 def recurrent_sizes(cfg, batch: int) -> tuple[int, int]:
