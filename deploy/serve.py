@@ -5,7 +5,9 @@
     GRADLAB_DATABASE_URL=postgresql+psycopg://gradlab@db/gradlab python -m deploy.serve
 
 Each replica is `streamlit run` on a loopback port of its own; the proxy (deploy/haproxy.cfg)
-keeps every learner on the replica that served their first page. Rooms and recorded checks live
+keeps every learner on the replica that served their first page. The proxy starts once every
+replica is healthy and warm (ui.common.warm: what every page needs, loaded at its start), so no
+learner's first page waits for a cold replica. Rooms and recorded checks live
 in the classroom database, which every replica must share: the command passes
 GRADLAB_DATABASE_URL to all of them. Use PostgreSQL in production; the default SQLite file only
 suits a single machine with a small room. Ctrl-C or SIGTERM stops the proxy and every replica;
@@ -15,6 +17,7 @@ so does any of them exiting (a supervisor such as systemd or Docker restarts the
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -33,6 +36,7 @@ TEMPLATE = Path(__file__).with_name("haproxy.cfg")
 COOKIE = "gradlab_replica"
 DATABASE_ENV = "GRADLAB_DATABASE_URL"
 START_TIMEOUT_S = 120
+WARM_PATH = "/api/warm"  # ui.common.warm.ROUTE (not imported: this launcher loads no streamlit)
 STOP_TIMEOUT_S = 15
 
 
@@ -86,6 +90,17 @@ def healthy(url: str) -> bool:
         return False
 
 
+def warm(url: str) -> bool:
+    """True once the server at `url` has finished warming (or has no warm-up to report)."""
+    try:
+        with urllib.request.urlopen(f"{url}{WARM_PATH}", timeout=2) as r:
+            return json.loads(r.read()).get("state") != "warming"
+    except ValueError:  # not JSON: an app without the route (its page is served instead)
+        return True
+    except OSError:
+        return False
+
+
 def stop(*procs: subprocess.Popen, timeout_s: float = 15) -> None:
     """Ask each process to end, then wait; one that will not is killed."""
     for proc in procs:
@@ -123,16 +138,17 @@ def _output(log_dir: Path | None, name: str):
     return open(log_dir / f"{name}.log", "w") if log_dir else None  # noqa: SIM115
 
 
-def _wait_healthy(stack: Stack, urls: list[str], timeout_s: float) -> None:
+def _wait_healthy(stack: Stack, urls: list[str], timeout_s: float, ready=healthy) -> None:
     deadline = time.monotonic() + timeout_s
     pending = list(urls)
     while pending:
-        pending = [u for u in pending if not healthy(u)]
+        pending = [u for u in pending if not ready(u)]
         dead = stack.exited()
         if dead is not None:
             raise RuntimeError(f"{' '.join(dead.args[:4])} exited with {dead.returncode}")
         if pending and time.monotonic() > deadline:
-            raise RuntimeError(f"not healthy after {timeout_s:.0f} s: {', '.join(pending)}")
+            late = ", ".join(pending)
+            raise RuntimeError(f"not {ready.__name__} after {timeout_s:.0f} s: {late}")
         time.sleep(0.3)
 
 
@@ -168,6 +184,7 @@ def start(
             cmd = replica_command(p)
             stack.procs.append(subprocess.Popen(cmd, cwd=app_dir, env=env, stdout=out, stderr=out))
         _wait_healthy(stack, stack.replica_urls, timeout_s)
+        _wait_healthy(stack, stack.replica_urls, timeout_s, ready=warm)
         out = _output(log_dir, "haproxy")
         cmd = ["haproxy", "-db", "-f", str(config)]  # -db: in the foreground, logs to stdout
         stack.procs.append(subprocess.Popen(cmd, stdout=out, stderr=out))

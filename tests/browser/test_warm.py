@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from deploy.serve import stop
+from deploy.serve import WARM_PATH, stop
 from tests.browser.helpers import (
     ROOT,
     RUN_TIMEOUT_MS,
@@ -75,6 +75,7 @@ def test_the_warm_up_imports_what_every_screen_imports():
         names
     )
     assert not [n for n in names if n.startswith("app_pages")]
+    assert WARM_PATH == warm.ROUTE  # deploy.serve waits on the same route
 
 
 def test_the_server_is_warm_before_its_first_visitor(browser):
