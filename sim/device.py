@@ -10,6 +10,11 @@ of microseconds each, and a second torch thread only spins (measured, 6 x 32, ba
 0.20 CPU-s on one thread, 0.5-0.6 on two, no faster). `cpu_threads` gives a step below
 CPU_THREADS_MIN_COST one thread, so that two such bursts train side by side on two cores, and a
 bigger one every core (sim.slots admits bursts by the threads they take).
+
+A recurrent network's cells run one after another, each the size of one time step's work: it is
+that per-time-step cost (`thread_cost`), not the sequence's total, that a second thread could
+split (measured under load, LSTM T=50 width 32 batch 64, a step cost of 8e7 but 1.6e6 a time
+step: 64 ms a step on one thread, up to 2.9 s on two).
 """
 
 from __future__ import annotations
@@ -19,11 +24,27 @@ from dataclasses import dataclass
 
 import torch
 
+from sim.config import RunConfig, step_cost
+
 GPU_MIN_COST = 2.0e8  # below this, a CPU step was faster than a GPU step (benchmarks/)
 # From about this step cost a second CPU thread pays for itself; below it, it mostly spins
 # (measured on a busy 2-core machine, 200 steps: 6 x 32 batch 64, 1.8e6: 0.25 s on one thread,
 # 0.77 s on two; 6 x 128 batch 128, 1.3e7: 0.58 s on one, 0.49 s on two for twice the CPU).
 CPU_THREADS_MIN_COST = 2.0e7
+
+
+def thread_cost(cfg: RunConfig) -> float:
+    """The cost `cpu_threads` judges a network by: its step cost (sim.config.step_cost) for an
+    MLP, one time step's share of it for a recurrent network (its seq_len cells in a row)."""
+    cost = step_cost(cfg)
+    return cost / max(1, int(cfg.seq_len)) if cfg.recurrent else cost
+
+
+def burst_threads(
+    cfg: RunConfig, device: torch.device | str = "cpu", cores: int | None = None
+) -> int:
+    """Torch threads for a burst of `cfg` (cpu_threads on its thread_cost)."""
+    return cpu_threads(thread_cost(cfg), device, cores)
 
 
 def cpu_threads(

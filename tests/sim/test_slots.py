@@ -4,7 +4,7 @@ import time
 import torch
 
 from sim.config import DEFAULT, RunConfig, step_cost
-from sim.device import CPU_THREADS_MIN_COST, cpu_threads
+from sim.device import CPU_THREADS_MIN_COST, burst_threads, cpu_threads, thread_cost
 from sim.slots import SLOTS, TrainingSlots, configure_threads, default_capacity
 
 
@@ -120,6 +120,18 @@ def test_threads_follow_the_networks_cost():
     assert cpu_threads(step_cost(big), "cpu", cores=2) == 2  # a big one: every core
     assert cpu_threads(step_cost(big), "cpu", cores=1) == 1
     assert cpu_threads(step_cost(big), "cuda", cores=8) == 1  # the CPU only launches kernels
+
+
+def test_a_recurrent_network_is_judged_by_one_time_steps_cost():
+    lstm = RunConfig(arch="lstm", activation="tanh", seq_len=50, width=32, batch_size=64)
+    assert step_cost(lstm) >= CPU_THREADS_MIN_COST  # the whole sequence would take two
+    assert thread_cost(lstm) == step_cost(lstm) / 50 < CPU_THREADS_MIN_COST
+    assert burst_threads(lstm, "cpu", cores=2) == 1  # small cells: one thread
+    wide = lstm.replace(seq_len=20, width=256, batch_size=256, n_samples=2000)
+    assert thread_cost(wide) >= CPU_THREADS_MIN_COST
+    assert burst_threads(wide, "cpu", cores=2) == 2  # one wide cell's step: every core
+    assert burst_threads(wide, "cuda", cores=8) == 1
+    assert thread_cost(DEFAULT) == step_cost(DEFAULT)  # an MLP: its whole step
 
 
 def _hold(slots, threads, release=None, told=None, order=None, name=None):

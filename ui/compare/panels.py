@@ -10,8 +10,8 @@ import streamlit as st
 
 from sim import codec
 from sim.analysis import compare
-from sim.config import RunConfig, max_burst_steps, step_cost
-from sim.device import cpu_threads
+from sim.config import RunConfig, max_burst_steps
+from sim.device import cpu_threads, thread_cost
 from sim.presets import PRESETS
 from sim.train.result import BurstResult
 from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
@@ -26,6 +26,10 @@ RUN_DOTS = (":blue[●]", ":orange[●]", ":green[●]", ":violet[●]")  # near
 DEFAULT_BURST = 100
 PRESETS_KEY = "cmp_presets"
 BURST_KEY = "cmp_burst"
+OPEN_IN = {  # recurrent or not: the screen that trains a run alone
+    False: ("app_pages/playground.py", "compare.open_in_playground"),
+    True: ("app_pages/through_time.py", "compare.open_in_time"),
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -35,13 +39,20 @@ BURST_KEY = "cmp_burst"
 def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
     """'1 · Activation: Sigmoid', '2 · Activation: Tanh': every run named by the fields where the
     runs differ (at most two, then '+n'); a preset by its name; runs that differ in nothing by
-    a summary ('ReLU, He, 6 layers'). The charts' legends use these names."""
+    a summary ('ReLU, He, 6 layers'); a recurrent cell by its name alone ('2 · LSTM'). The
+    charts' legends use these names."""
     varied = list(dict.fromkeys(k for diff in compare.differences(cfgs) for k in diff))
     labels = []
     for i, cfg in enumerate(cfgs):
         preset = next((n for n, p in PRESETS.items() if p.cfg == cfg), None)
         if preset is not None:
             name = tr(f"playground.preset_{preset}")
+        elif not varied and cfg.recurrent:
+            name = tr(
+                "compare.run_summary_time",
+                arch=value_text("arch", cfg.arch, tr),
+                seq_len=cfg.seq_len,
+            )
         elif not varied:
             name = tr(
                 "compare.run_summary",
@@ -50,10 +61,16 @@ def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
                 depth=cfg.depth,
             )
         else:
-            shown = [f"{field_label(k, tr)}: {value_text(k, getattr(cfg, k), tr)}" for k in varied]
+            shown = [_difference(k, getattr(cfg, k), tr) for k in varied]
             name = ", ".join(shown[:2]) + (f" +{len(shown) - 2}" if len(shown) > 2 else "")
         labels.append(f"{i + 1} · {name}")
     return labels
+
+
+def _difference(name: str, value, tr) -> str:
+    """'Activation: Tanh'; a cell by its name alone ('LSTM'), which says what it is."""
+    shown = value_text(name, value, tr)
+    return shown if name == "arch" else f"{field_label(name, tr)}: {shown}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,9 +136,10 @@ def run_list(lab: CompareLab, labels: list[str]) -> None:
             st.caption(t("compare.run_step", step=step) + (f" · {state}" if state else ""))
             if lab.comparison is not None and i > 0:
                 st.caption(t(f"compare.init_{lab.comparison.init_relations[i]}"))
+            page, label = OPEN_IN[cfg.recurrent]
             st.page_link(
-                "app_pages/playground.py",
-                label=t("compare.open_in_playground"),
+                page,
+                label=t(label),
                 icon=":material/open_in_new:",
                 query_params=with_lang(codec.to_query(cfg)),
             )
@@ -179,6 +197,6 @@ def _burst_job(lab: CompareLab, n: int) -> BurstJob[list[BurstResult]]:
 
     # The runs train one after another, step by step: each operation is one network's, so the
     # threads are those its largest network is worth (one for the default sizes).
-    cost = max(step_cost(sim.cfg) for sim in comparison.sims)
+    cost = max(thread_cost(sim.cfg) for sim in comparison.sims)  # a time step's, recurrent
     threads = cpu_threads(cost, comparison.sims[0].device)
     return BurstJob(comparison.burst, text, finish, threads)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from sim.config import max_burst_steps, step_cost
-from sim.device import cpu_threads
+from sim.config import max_burst_steps
+from sim.device import burst_threads
 from sim.presets import PRESETS
 from sim.train.simulation import BurstResult
 from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
@@ -174,5 +174,5 @@ def _burst_job(lab: Lab, n: int) -> BurstJob[BurstResult]:
     def text(done: int) -> str:
         return t("playground.progress", step=start + done, done=done, total=n)
 
-    threads = cpu_threads(step_cost(sim.cfg), sim.device)  # one for a small network
+    threads = burst_threads(sim.cfg, sim.device)  # one for a small network
     return BurstJob(sim.burst, text, lab.end_burst, threads)
