@@ -5,12 +5,15 @@
     comparison.burst(200, on_progress=print)        # one burst for all, one progress callback
     comparison.frame()                              # every run's history, with a `run` column
 
-- Same data and seed: SHARED fields are taken from the first run.
+- Same data and seed: SHARED fields are taken from the first run, and only runs of its kind of
+  network are kept (sim.analysis.compare_data: an MLP's points are no recurrent cell's sequences).
 - Same initial weights: a run whose init draws from the same distribution as the first run's
   starts from a copy of its weights wherever the Linear shapes match
   (sim.train.simulation.copy_matching_linears). A run whose factor *is* the init (or the gain its
   activation asks of a scaled init) keeps its own scheme: copying would erase the factor. It is
   still drawn from the same seeded generator, so e.g. two Kaiming runs differ only in scale.
+  Recurrent runs of one cell share every weight; another cell has weights of other shapes, drawn
+  from the same seeded generator ("cell").
 - One burst, in chunks: every run trains one chunk in turn, so all runs advance together and a
   rerun that interrupts the burst leaves them at most one chunk apart.
 """
@@ -27,6 +30,7 @@ import pandas as pd
 
 from sim import codec
 from sim.activations import ACTIVATIONS
+from sim.analysis.compare_data import SHARED, mix_problem, same_kind
 from sim.config import (
     DEFAULT,
     FIELDS,
@@ -41,7 +45,6 @@ from sim.train.result import BurstResult
 from sim.train.simulation import DEFAULT_STATS_EVERY, Simulation
 
 MAX_RUNS = 4
-SHARED: tuple[str, ...] = ("dataset", "n_samples", "noise", "seed", "device")
 CHUNKS = 5  # progress updates per burst; each chunk costs every run one extra recorded step
 # All the runs of one comparison together (each is also within MEMORY_BUDGET on its own).
 COMPARE_MEMORY_BUDGET = 2 * MEMORY_BUDGET
@@ -77,9 +80,9 @@ def vary(base: RunConfig, factor: str, n: int = MAX_RUNS) -> list[RunConfig]:
 
 
 def align(cfgs: Sequence[RunConfig]) -> list[RunConfig]:
-    """At most MAX_RUNS configs, each with the first one's data, seed and device, and no more
-    of them than fit COMPARE_MEMORY_BUDGET together (see memory_problem)."""
-    cfgs = list(cfgs)[:MAX_RUNS]
+    """At most MAX_RUNS configs of the first one's kind (see mix_problem), each with its data,
+    seed and device, and no more of them than fit COMPARE_MEMORY_BUDGET together."""
+    cfgs = same_kind(list(cfgs)[:MAX_RUNS])
     if not cfgs:
         return []
     shared = {name: getattr(cfgs[0], name) for name in SHARED}
@@ -98,7 +101,7 @@ def _within_memory(cfgs: list[RunConfig]) -> list[RunConfig]:
 
 def memory_problem(cfgs: Sequence[RunConfig]) -> Problem | None:
     """Why align() leaves runs out for memory, or None when every run (up to MAX_RUNS) fits."""
-    cfgs = list(cfgs)[:MAX_RUNS]
+    cfgs = same_kind(list(cfgs)[:MAX_RUNS])
     total = sum(memory_estimate(cfg) for cfg in cfgs)
     if len(cfgs) < 2 or total <= COMPARE_MEMORY_BUDGET:
         return None
@@ -117,6 +120,8 @@ def differences(cfgs: Sequence[RunConfig]) -> list[dict[str, Any]]:
 
 def init_signature(cfg: RunConfig) -> tuple:
     """Runs with equal signatures draw their initial weights from the same distribution."""
+    if cfg.recurrent:  # sim.nn.recurrent.init_recurrent: the same draws, then these fields
+        return cfg.arch, cfg.rec_init, cfg.forget_bias if cfg.arch == "lstm" else None
     gain = ACTIVATIONS[cfg.activation].gain if cfg.init in _GAINED else None
     std = cfg.init_std if cfg.init == "normal" else None
     return cfg.init, std, gain
@@ -124,10 +129,13 @@ def init_signature(cfg: RunConfig) -> tuple:
 
 def init_relation(cfg: RunConfig, first: RunConfig) -> str:
     """How a run's initial weights relate to the first run's: "same" (copied), "scaled" (the
-    same draws times another gain: a scaled init under another activation), or "own"."""
+    same draws times another gain: a scaled init under another activation), "cell" (another
+    recurrent cell: weights of other shapes), or "own"."""
     mine, theirs = init_signature(cfg), init_signature(first)
     if mine == theirs:
         return "same"
+    if cfg.recurrent:
+        return "cell" if cfg.arch != first.arch else "own"
     return "scaled" if mine[:2] == theirs[:2] else "own"
 
 
@@ -264,8 +272,9 @@ def from_query(
         cfg, rejected = codec.from_mapping(own, first)
         found += [Problem(prefix + p.field, p.code, p.params) for p in rejected]
         cfgs.append(cfg)
-    if (problem := memory_problem(cfgs)) is not None:
-        found.append(problem)
+    for problem in (mix_problem(cfgs), memory_problem(cfgs)):
+        if problem is not None:
+            found.append(problem)
     return align(cfgs), found
 
 
