@@ -87,8 +87,10 @@ def with_arrow_data(spec: Spec | None) -> Spec | None:
 def _arrow(data: pd.DataFrame | list[dict] | pa.Table) -> pa.Table:
     if isinstance(data, pa.Table):
         return data
-    if isinstance(data, pd.DataFrame):
-        return pa.Table.from_pandas(data, preserve_index=False)
+    if isinstance(data, pd.DataFrame):  # column by column: Table.from_pandas takes twice as
+        # long, mostly writing the pandas metadata the browser never reads (NaN -> null alike)
+        names = [str(name) for name in data.columns]
+        return pa.table([pa.array(data[c], from_pandas=True) for c in data.columns], names=names)
     return pa.Table.from_pylist(data)
 
 
