@@ -18,7 +18,7 @@ without building the chart again: the stability rule stated in ui.charts.
 Under each chart: its sentence, then its numbers in a closed expander. The expander is a widget
 (`key`, on_change="rerun"), so the server knows whether it is open: a burst builds the table of
 an open one only, and opening one reruns the page, which builds that table from the cached spec
-(during a burst, like any widget, that rerun stops the burst; Continue runs the rest).
+(during a burst, that rerun changes no setting, so it trains the rest of the burst: actions).
 """
 
 from __future__ import annotations
