@@ -1,6 +1,6 @@
 """In a real Chromium: the sentence under the Playground's gradient-norm chart says what it shows
 now and changes after a burst, while the chart's own accessible name stays fixed and points to
-it; its numbers open from a closed expander."""
+it; its numbers open from a closed expander, built only once it is opened."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ CAPTION = "[data-testid='stMain'] [data-testid='stCaptionContainer']"
 CHART = "[data-testid='stMain'] [data-testid='stVegaLiteChart']"
 SENTENCE = re.compile(r"At step (\d+), layer 1's gradient norm is \S+: \S+ times the output")
 BELOW = "What it shows now is written under the chart"
+NUMBERS = "The numbers behind this chart"
+MAIN = "[data-testid='stMain']"
 
 
 def grad_sentence(page) -> str | None:
@@ -54,3 +56,12 @@ def test_the_gradient_sentence_follows_each_burst(page, server):
         ".map(e => e.open)",
     )
     assert len(boxes) == 10 and not any(boxes)  # one per chart, each closed
+    # nothing is in them until one is opened: then the page reruns and builds its table
+    numbers = page.locator("[data-testid='stMain'] details").filter(has_text=NUMBERS)
+    assert page.locator(f"{MAIN} [data-testid='stDataFrame']").count() == 0
+    numbers.first.locator("summary").click()
+    page.wait_for_selector(
+        f"{MAIN} details[open] [data-testid='stDataFrame']", timeout=RUN_TIMEOUT_MS
+    )
+    wait_idle(page)
+    assert page.locator(f"{MAIN} [data-testid='stDataFrame']").count() == 1
