@@ -94,7 +94,7 @@ def problems(faq: Faq | None = None) -> list[str]:
     from lessons import through_time
     from lessons.claims import CLAIMS, VERDICTS
     from lessons.measures import NOTE_MEASURES
-    from sim.presets import PRESETS
+    from sim.presets import ALL_PRESETS
 
     faq = faq or load()
     found = []
@@ -115,7 +115,7 @@ def problems(faq: Faq | None = None) -> list[str]:
             found.append(f"note {nid}: experiment {meta['experiment']!r}")
     for iid, meta in {**faq.claims, **faq.notes}.items():
         for preset in meta.get("presets", []) + meta.get("compare", []):
-            if preset not in PRESETS:
+            if preset not in ALL_PRESETS:
                 found.append(f"{iid}: unknown preset {preset}")
         for key in meta.get("sources", []):
             if key not in faq.sources:

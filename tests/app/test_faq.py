@@ -11,13 +11,14 @@ from lessons import claims, measures, snapshot
 from lessons.faq import fill, load, problems
 from sim import codec
 from sim.analysis import compare
-from sim.presets import PRESETS
+from sim.presets import PRESETS, TIME_PRESETS
 from tests.app.helpers import make_app, no_exception, texts
 from ui.common.i18n import LANGS, text
+from ui.through_time import state as time_state
 
 PAGE = "app_pages/faq.py"
 FAQ = load()
-FAST = [c for c, m in FAQ.claims.items() if m["experiment"] not in claims.SLOW]
+FAST = [c for c, m in FAQ.claims.items() if m["experiment"] not in snapshot.SLOW]
 
 
 def links(at) -> list[tuple[str, dict[str, str]]]:
@@ -49,8 +50,15 @@ def test_run_this_experiment_links_open_presets_and_comparisons():
     at = make_app(PAGE)
     found = links(at)
     playground = [q for page, q in found if "playground" in page]
-    for preset in {m["presets"][0] for m in FAQ.claims.values()}:  # each as its whole config
+    firsts = {m["presets"][0] for m in FAQ.claims.values() if m.get("presets")}
+    for preset in firsts - set(TIME_PRESETS):  # each as its whole config
         assert {**codec.to_query(PRESETS[preset].cfg), "lang": "en"} in playground, preset
+    through_time = [q for page, q in found if "through_time" in page]
+    for preset in firsts & set(TIME_PRESETS):  # a recurrent one on the Through time screen
+        query = time_state.TABLE.query(TIME_PRESETS[preset].cfg.to_dict())
+        assert {**query, "lang": "en"} in through_time, preset
+    # only the attention claim has nothing to open: its experiment is torch alone
+    assert [c for c, m in FAQ.claims.items() if not m.get("presets")] == ["attention"]
     comparisons = [q for page, q in found if "compare" in page]
     assert comparisons
     for query in comparisons:

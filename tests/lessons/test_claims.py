@@ -123,10 +123,9 @@ def test_softmax_jacobian_matches_its_closed_form():
     """diag(p) - p p^T, the Jacobian torch.func computes in the attention experiment."""
     import torch
 
-    s = torch.tensor([3.0, -1.0, 0.5, 2.0], dtype=torch.float64)
-    p = torch.softmax(s, -1)
-    jac = torch.func.jacrev(lambda v: torch.softmax(v, -1))(s)
-    assert torch.allclose(jac, torch.diag(p) - torch.outer(p, p))
+    s = torch.randn(64, 32, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    jac = torch.func.vmap(torch.func.jacrev(lambda v: torch.softmax(v, -1)))(s * 4)
+    assert torch.allclose(jac, through_time.softmax_jacobian(torch.softmax(s * 4, -1)))
 
 
 def test_unscaled_attention_saturates_with_d_k_and_scaling_keeps_it_steady():

@@ -13,7 +13,7 @@ from lessons.faq import FIXED_EXAMPLE, Faq, article_code, fill, fixed_example_so
 from lessons.measures import Measurement
 from sim import codec
 from sim.analysis import compare
-from sim.presets import PRESETS
+from sim.presets import PRESETS, TIME_PRESETS
 from sim.slots import SLOTS
 from ui.charts.faq import example_chart
 from ui.charts.words import show_said
@@ -21,8 +21,10 @@ from ui.common import nav
 from ui.common.guard import guarded
 from ui.common.i18n import current_lang, t, translator
 from ui.common.urlstate import with_lang
+from ui.through_time import state as time_state
 
 EXPLORER = "app_pages/explorer.py"
+THROUGH_TIME = "app_pages/through_time.py"
 VERDICT_COLORS = {"holds": "green", "partly": "orange", "wrong": "red"}
 VERDICT_ICONS = {
     "holds": ":material/check:",
@@ -112,6 +114,20 @@ def links(meta: dict) -> None:
             label=t("faq.also_preset", name=t(f"playground.preset_{name}")),
             icon=":material/science:",
             query_params=with_lang(codec.to_query(PRESETS[name].cfg)),
+        )
+    time_links(meta)
+
+
+def time_links(meta: dict) -> None:
+    """A recurrent experiment's presets, on the Through time screen, each as its whole config
+    (the link's history entry then holds the URL the screen shows)."""
+    for i, name in enumerate(p for p in meta.get("presets", []) if p in TIME_PRESETS):
+        key = "faq.run_through_time" if i == 0 else "faq.also_preset"
+        st.page_link(
+            THROUGH_TIME,
+            label=t(key, name=t(f"time.preset_{name}")),
+            icon=":material/play_circle:" if i == 0 else ":material/science:",
+            query_params=with_lang(time_state.TABLE.query(TIME_PRESETS[name].cfg.to_dict())),
         )
 
 
