@@ -14,6 +14,7 @@ time the vanishing signal is the reason a vanilla RNN stays at chance, and both 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -35,6 +36,11 @@ TIME_CODES = (
     "not_learning_time",
     "healthy_time",
 )
+# A divergence (sim.diagnosis._diverged) told through time: "step_diverged" when the signal across
+# time stayed level, and the weight matrix it names is one of three (1 input, 2 recurrent,
+# 3 output), not a layer in depth; the words say so (finding.*_time).
+THROUGH_TIME = {"diverged": "diverged_time", "step_diverged": "step_diverged_time"}
+DIVERGED_CODES = tuple(THROUGH_TIME.values())
 _RADIUS = RECURRENT_SCALARS.index("spectral_radius")
 
 
@@ -118,10 +124,11 @@ def findings(
 ) -> list[Finding]:
     """`before` (a divergence) and every finding through time, given the signal's `verdict`
     (from `signal`), without advice (sim.diagnosis adds it)."""
+    before = [replace(f, code=THROUGH_TIME.get(f.code, f.code)) for f in before]
     latest = latest_times(records)
     if latest is None:
-        return list(before)
-    out = list(before) + [f for f in verdict if f.code != "level"]
+        return before
+    out = before + [f for f in verdict if f.code != "level"]
     out += _gates(records, latest, cfg)
     out += _not_learning(records, cfg)
     if not any(f.severity in ("error", "warning") for f in out):

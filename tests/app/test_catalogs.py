@@ -10,6 +10,7 @@ import pytest
 from sim.config import FIELDS, SPECS, Problem
 from sim.device import REASONS
 from sim.diagnosis import CODES
+from sim.diagnosis_time import DIVERGED_CODES, TIME_CODES
 from sim.presets import PRESETS
 from ui.common.frame import PAGES
 from ui.common.i18n import LANGS, catalog, text, translator
@@ -51,9 +52,14 @@ def _needed_keys() -> list[str]:
         keys += [f"config.{name}_{c}" for c in spec.choices or ()]
     keys += [f"config.problem_{c}" for c in ("type", "choice", "range", "budget", "combination")]
     keys += ["config.problem_memory", "config.problem_memory_runs"]
+    keys += ["config.problem_mixed_mlp", "config.problem_mixed_recurrent"]  # compare_data
     keys += [f"config.type_{c}" for c in ("int", "float", "bool", "str", "JSON")]
     keys += [f"config.field_{n}" for n in ("compute", "json", "lang", "preset")]
     keys += [f"finding.{c}" for c in CODES] + [f"finding.{c}_next" for c in CODES]
+    through_time = (*TIME_CODES, *DIVERGED_CODES)  # sim.diagnosis_time
+    keys += [f"finding.{c}" for c in through_time] + [f"finding.{c}_next" for c in through_time]
+    keys += [f"finding.matrix_{m}" for m in ("1", "2", "3", "any")]  # a recurrent weight matrix
+    keys += [f"compare.init_{r}" for r in ("same", "scaled", "cell", "own")]
     keys += [f"finding.severity_{s}" for s in ("error", "warning", "info", "ok")]
     keys += [f"common.device_reason_{r}" for r in REASONS]
     keys += [f"playground.preset_{p}" for p in PRESETS]
@@ -78,6 +84,8 @@ def test_every_problem_code_words_with_its_numbers(lang):
         Problem("batch_size", "combination", {"why": "batchnorm needs >= 2"}),
         Problem("memory", "memory", {"mb": 467.2, "limit_mb": 256.0}),
         Problem("runs", "memory_runs", {"mb": 701.4, "limit_mb": 512.0}),
+        Problem("runs", "mixed_mlp", {"runs": "2, 4"}),
+        Problem("runs", "mixed_recurrent", {"runs": "3"}),
     ]
     words = [problem_text(p, translator(lang)) for p in cases]
     assert "ten" in words[0] and "swish2" in words[1]
@@ -86,3 +94,5 @@ def test_every_problem_code_words_with_its_numbers(lang):
     assert text(lang, "config.field_batch_size") in words[4]
     assert "467 MB" in words[5] and "256 MB" in words[5]
     assert "701 MB" in words[6] and "512 MB" in words[6]
+    assert "2, 4" in words[7] and "3" in words[8] and words[7] != words[8]
+    assert not [w for w in words if "{" in w or "config.problem" in w]

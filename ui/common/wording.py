@@ -15,6 +15,7 @@ from typing import Any
 from sim.config import MIN_BURST, SPECS, Problem
 from sim.device import DeviceChoice
 from sim.diagnosis import Finding
+from sim.diagnosis_time import DIVERGED_CODES
 from ui.common.i18n import has, t
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
@@ -87,10 +88,16 @@ def problems_text(found: Iterable[Problem], tr=t) -> str:
     return "; ".join(problem_text(p, tr) for p in found)
 
 
+DIVERGED = ("diverged", "step_diverged", *DIVERGED_CODES)
+
+
 def finding_params(f: Finding, depth: int, tr=t) -> dict:
     params: dict = {"layer": f.layer, "depth": depth, **f.values}
-    if f.code in ("diverged", "step_diverged"):
+    if f.code in DIVERGED:
         params["where_text"] = tr(f"finding.where_{f.values.get('where') or 'backward'}")
+    if f.code in DIVERGED_CODES:  # a recurrent network's weight matrix: 1 input, 2 W_hh, 3 output
+        key = f"finding.matrix_{f.layer}"
+        params["matrix_text"] = tr(key) if has(key) else tr("finding.matrix_any")
     return params
 
 
