@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from sim.config import DEFAULT, FIELDS, HOT_FIELDS
+from sim.config import DEFAULT, HOT_FIELDS
 from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
+from ui.common.urlstate import MLP_FIELDS
 from ui.playground.controls import GROUPS, key_of
 
 PREFIX = "pg_"
@@ -39,10 +40,11 @@ def set_widget(at, kind: str, field: str, value) -> None:
 
 
 def test_every_field_has_a_control_case():
-    assert set(CHANGES) == set(FIELDS)
+    """Every field of an MLP (the Playground's network; recurrent fields are Through time's)."""
+    assert set(CHANGES) == set(MLP_FIELDS)
 
 
-@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("field", MLP_FIELDS)
 def test_control_changes_config(field):
     kind, value, before = CHANGES[field]
     at = make_app(PLAYGROUND)
@@ -129,7 +131,7 @@ def test_locked_and_hidden_fields_keep_their_value():
 
 def test_every_field_has_exactly_one_control_group():
     grouped = [name for names in GROUPS.values() for name in names]
-    assert sorted(grouped) == sorted(FIELDS)
+    assert sorted(grouped) == sorted(MLP_FIELDS)
 
 
 def test_the_screens_rely_on_no_assert_statement():

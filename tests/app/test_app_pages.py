@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from sim.presets import PRESETS
 from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
 from ui.common.frame import PAGES
 from ui.common.i18n import LANGS, text
+from ui.home.view import STARTS
+from ui.playground import state as playground_state
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -21,15 +24,22 @@ def test_page_runs(page, lang):
 
 
 def test_home_links_start_presets_in_the_playground():
+    """Each start carries the URL the Playground writes for its preset (not `preset=`, see
+    ui.common.nav: the page switch is then one history entry), and opens that preset."""
     at = make_app()
-    links = at.get("page_link")
     targets = [
-        (link.proto.page, dict(link.proto.query_string and _qs(link.proto.query_string)))
-        for link in links
+        (link.proto.page, dict(_qs(link.proto.query_string))) for link in at.main.get("page_link")
     ]
-    presets = [q.get("preset") for page, q in targets if q]
-    assert "sigmoid_vanishing" in presets
-    assert all("playground" in page for page, _ in targets)
+    assert targets and all("playground" in page for page, _ in targets)
+    queries = [{k: v for k, v in q.items() if k != "lang"} for _, q in targets]
+    for preset, _, _ in STARTS:
+        assert playground_state.query_of(PRESETS[preset].cfg) in queries, preset
+    at.switch_page(PLAYGROUND)
+    at.query_params.update(targets[0][1])
+    at.run()
+    no_exception(at)
+    assert lab_of(at).cfg == PRESETS[STARTS[0][0]].cfg
+    assert {k: at.query_params[k] for k in queries[0]} == queries[0]  # nothing more to write
 
 
 def _qs(query: str) -> list[tuple[str, str]]:

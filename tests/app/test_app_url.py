@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from sim.codec import to_query
-from sim.config import DEFAULT, FIELDS
-from sim.presets import PRESETS
-from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception
+from sim.config import DEFAULT
+from sim.presets import PRESETS, TIME_PRESETS
+from tests.app.helpers import PLAYGROUND, lab_of, make_app, no_exception, texts
+from ui.common.urlstate import MLP_FIELDS, MLP_ONLY, RECURRENT_FIELDS, RECURRENT_ONLY
+
+THROUGH_TIME = "app_pages/through_time.py"
 
 
 def notice(at) -> str:
@@ -28,8 +33,47 @@ def test_config_out_in_the_url_every_field_and_lang():
     at = make_app(PLAYGROUND)
     at.slider(key="pg_depth").set_value(8).run()
     query = at.query_params
-    assert set(FIELDS) | {"lang"} <= set(query)
+    assert set(MLP_FIELDS) | {"lang"} <= set(query)
+    assert not RECURRENT_ONLY & set(query), "the Playground is the MLP screen"
     assert query["depth"] in ("8", ["8"]) and query["lang"] in ("en", ["en"])
+
+
+def _links_to(at, page: str) -> list[dict[str, str]]:
+    return [
+        dict(parse_qsl(link.proto.query_string))
+        for link in at.main.get("page_link")
+        if page in link.proto.page
+    ]
+
+
+def test_a_recurrent_link_keeps_an_mlp_and_points_to_through_time():
+    asked = DEFAULT.replace(arch="lstm", seq_len=80, forget_bias="chrono", lr=0.01)
+    at = make_app(PLAYGROUND, query=to_query(asked))
+    no_exception(at)
+    assert lab_of(at).cfg == DEFAULT.replace(lr=0.01)  # the shared field taken, an MLP kept
+    assert not RECURRENT_ONLY & set(at.query_params)
+    assert "recurrent network (LSTM)" in texts(at)
+    [there] = _links_to(at, "through_time")
+    assert (there["arch"], there["seq_len"], there["forget_bias"]) == ("lstm", "80", "chrono")
+    assert there["lr"] == "0.01" and not MLP_ONLY & set(there)
+    at.slider(key="pg_depth").set_value(4).run()  # the link's config left: the pointer goes
+    assert not _links_to(at, "through_time") and "recurrent network" not in texts(at)
+
+
+def test_an_mlp_link_with_recurrent_keys_says_nothing_of_them():
+    at = make_app(PLAYGROUND, query={"arch": "mlp", "seq_len": "nope", "tbptt": "5"})
+    no_exception(at)
+    assert lab_of(at).cfg == DEFAULT and not notice(at) and not _links_to(at, "through_time")
+    assert not RECURRENT_ONLY & set(at.query_params)
+
+
+def test_through_time_url_holds_the_recurrent_fields_only():
+    cfg = TIME_PRESETS["gru_adding"].cfg
+    at = make_app(THROUGH_TIME, query={**to_query(cfg), "depth": "9", "norm": "bogus"})
+    no_exception(at)
+    assert at.session_state["time_lab"].cfg == cfg and not notice(at)
+    query = at.query_params
+    assert set(RECURRENT_FIELDS) <= set(query) and not MLP_ONLY & set(query)
 
 
 def test_same_link_same_numbers():

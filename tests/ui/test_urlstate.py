@@ -1,6 +1,7 @@
 """Every screen's URL table (ui.common.urlstate) under hypothesis: any string for any key is
-read without raising, a kept value is written back as text that reads the same, and each
-screen's own state round-trips through its keys."""
+read without raising, a kept value is written back as text that reads the same, a key of the
+other kind of network is read as nothing and never written, and each screen's own state
+round-trips through its keys."""
 
 from __future__ import annotations
 
@@ -11,27 +12,34 @@ from lessons.exercises.loading import EXERCISES
 from sim.activations import ACTIVATIONS
 from sim.analysis import compare
 from sim.config import DEFAULT, FIELDS, problems
-from sim.presets import PRESETS
+from sim.presets import PRESETS, TIME_PRESETS
 from ui.common import urlstate
 from ui.compare import lab as compare_state
 from ui.explorer import state as explorer_state
 from ui.playground import state as playground_state
+from ui.through_time import state as time_state
 from ui.workshop import pin as teacher
 
 TABLES = {
     "playground": playground_state.TABLE,
+    "through_time": time_state.TABLE,
     "compare": compare_state.TABLE,
     "explorer": explorer_state.TABLE,
     "teacher": teacher.TABLE,
     "lang": urlstate.LANG.table,
 }
+DROPPED = {"playground": urlstate.RECURRENT_ONLY, "through_time": urlstate.MLP_ONLY}
 EVERY_KEY = [(screen, name) for screen, table in TABLES.items() for name in table.keys]
 EDGE = ["", " ", "nan", "-inf", "1e309", "9" * 5000, "0x10", "1_000", "١٢", "😀", "\x00", "[]"]
 RAW = st.sampled_from(EDGE) | st.text(max_size=60) | st.integers().map(str) | st.floats().map(repr)
 CONFIGS = [
     DEFAULT,
     *(p.cfg for p in PRESETS.values()),
-    *(e.start_config for e in EXERCISES.values()),
+    *(e.start_config for e in EXERCISES.values() if not e.start_config.recurrent),
+]
+TIME_CONFIGS = [
+    *(p.cfg for p in TIME_PRESETS.values()),
+    *(e.start_config for e in EXERCISES.values() if e.start_config.recurrent),
 ]
 
 
@@ -40,6 +48,9 @@ def test_any_string_for_any_key_is_kept_in_normal_form_or_named(where, raw):
     table = TABLES[where[0]]
     key = table.keys[where[1]]
     values, found = table.read({key.name: raw})
+    if key.name in DROPPED.get(where[0], ()):  # the other kind of network's field
+        assert values == {} and found == [] and key.format(raw) is None
+        return
     assert set(values) <= {key.field}
     assert all(p.field == key.name for p in found)
     if key.field not in values:
@@ -62,10 +73,29 @@ def test_every_default_round_trips(where):
 @given(st.sampled_from(CONFIGS), st.sampled_from([None, *PRESETS]))
 def test_playground_config_round_trips(cfg, preset):
     query = playground_state.TABLE.query(cfg.to_dict())
-    assert set(query) == set(FIELDS)  # every field, so a link survives changed defaults
+    assert set(query) == set(urlstate.MLP_FIELDS)  # every MLP field: a link survives new defaults
     if preset is not None:
         query["preset"] = preset  # the fields win over the preset
     assert playground_state.config_of(query) == (cfg, [])
+
+
+@given(st.sampled_from(TIME_CONFIGS), st.sampled_from([None, *time_state.PRESETS]))
+def test_through_time_config_round_trips(cfg, preset):
+    query = time_state.TABLE.query(cfg.to_dict())
+    assert set(query) == set(urlstate.RECURRENT_FIELDS)  # no MLP-only field
+    if preset is not None:
+        query["preset"] = preset  # the fields win over the preset
+    assert time_state.config_of(query) == (cfg, [])
+
+
+@given(st.sampled_from(CONFIGS + TIME_CONFIGS))
+def test_each_screen_drops_the_other_networks_keys(cfg):
+    """A link with every field: each screen keeps its own network's fields and drops the rest."""
+    query = {k: str(v) for k, v in cfg.to_dict().items()}
+    for screen, drop in DROPPED.items():
+        table = TABLES[screen]
+        values, found = table.read(query)
+        assert not drop & set(values) and not drop & set(table.query(cfg.to_dict()))
 
 
 @given(st.sampled_from(CONFIGS), st.sampled_from(list(compare.FACTORS)), st.integers(2, 4))

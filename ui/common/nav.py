@@ -37,7 +37,7 @@ NAV_KEY = "nav"  # the menu's container: CSS class st-key-nav
 def _playground() -> dict[str, str]:
     lab = st.session_state.get(playground.LAB_KEY)
     cfg = lab.cfg if isinstance(lab, Lab) else DEFAULT  # what get_lab() would start from
-    query = playground.TABLE.query(cfg.to_dict())
+    query = playground.query_of(cfg)
     playground.URL.remember(query)
     return query
 
@@ -58,7 +58,7 @@ def _compare() -> dict[str, str]:
 def _through_time() -> dict[str, str]:
     lab = st.session_state.get(through_time.LAB_KEY)
     cfg = lab.cfg if isinstance(lab, Lab) else through_time.START  # what get_lab() starts from
-    query = through_time.TABLE.query(cfg.to_dict())
+    query = through_time.query_of(cfg)
     through_time.URL.remember(query)
     return query
 

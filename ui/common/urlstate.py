@@ -143,13 +143,37 @@ def cleaned(name: str, clean: Callable[[str], str | None]) -> Parse:
     return parse
 
 
-def config_keys(prefix: str = "") -> tuple[Key, ...]:
-    """Every RunConfig field as a key, read and written by sim.codec (the one codec for
-    RunConfig). `prefix` names another run's keys on Compare (`r2_depth`)."""
+# Which fields each kind of network uses (RunConfig's own comments): the Playground's URL holds
+# an MLP's, the Through time screen's a recurrent network's; Compare's holds every field.
+RECURRENT_ONLY = frozenset({"arch", "seq_task", "seq_len", "rec_init", "forget_bias", "tbptt"})
+MLP_ONLY = frozenset(
+    {"dataset", "noise", "depth", "init", "init_std", "norm", "dropout", "residual"}
+)
+MLP_FIELDS = tuple(n for n in FIELDS if n not in RECURRENT_ONLY)
+RECURRENT_FIELDS = tuple(n for n in FIELDS if n not in MLP_ONLY)
+
+
+def config_keys(prefix: str = "", fields: Iterable[str] = FIELDS) -> tuple[Key, ...]:
+    """RunConfig fields as keys (default: every one), read and written by sim.codec (the one
+    codec for RunConfig). `prefix` names another run's keys on Compare (`r2_depth`)."""
     return tuple(
         Key(prefix + n, prefix + n, _field_parse(n, prefix), _field_text(n), getattr(DEFAULT, n))
-        for n in FIELDS
+        for n in fields
     )
+
+
+def dropped_keys(names: Iterable[str]) -> tuple[Key, ...]:
+    """Keys a screen owns only to take them out of its URL: fields of the other kind of network
+    (an older link's, or one meant for the other screen), read as nothing and never written."""
+    return tuple(Key(n, n, _ignore, _never) for n in names)
+
+
+def _ignore(raw: str) -> tuple[Any, list[Problem]]:
+    return KEEP, []
+
+
+def _never(value: Any) -> None:
+    return None
 
 
 def _field_parse(name: str, prefix: str) -> Parse:

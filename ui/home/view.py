@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sim import codec
 from sim.presets import PRESETS
 from sim.train.simulation import Simulation
 from ui import charts
 from ui.common import nav
 from ui.common.i18n import t, translator
 from ui.common.urlstate import with_lang
+from ui.playground import state as playground
 
 PLAYGROUND = "app_pages/playground.py"
 STARTS: tuple[tuple[str, str, str], ...] = (  # preset, catalog key, icon
@@ -44,10 +44,10 @@ def picture() -> None:
 
 
 def starts() -> None:
-    # Each link carries the whole config the Playground will show, not `preset=`: the page
-    # switch's own history entry then holds the final URL (see ui.common.nav).
+    # Each link carries the whole URL the Playground will write for the preset, not `preset=`:
+    # the page switch's own history entry then holds the final URL (see ui.common.nav).
     for preset, key, icon in STARTS:
-        query = with_lang(codec.to_query(PRESETS[preset].cfg))
+        query = with_lang(playground.query_of(PRESETS[preset].cfg))
         st.page_link(PLAYGROUND, label=t(key), icon=icon, query_params=query)
     st.page_link(
         PLAYGROUND,

@@ -17,6 +17,9 @@ Widgets keep their values under `<prefix><field>` in session state. A key that i
 draw, or back from another page) is seeded from the given config; call `seed_widgets` when the
 config changed from outside (a link, a preset) so the widgets show it. The function returns what
 the widgets say, which may be invalid as a whole: the caller checks it (Lab.adopt).
+
+The Through time screen draws its fields with the same pieces: `field_widget`, `settings_panel`,
+`settings_grid` and `grid_cell`.
 """
 
 from __future__ import annotations
@@ -102,7 +105,8 @@ def _fmt(value: Any) -> str:
     return f"{value:g}"
 
 
-def _widget(name: str, value: Any, key: str, disabled: bool) -> Any:
+def field_widget(name: str, value: Any, key: str, disabled: bool) -> Any:
+    """The widget for RunConfig field `name` showing `value` (limits and stops from SPECS)."""
     spec = SPECS[name]
     label, help_text = t(f"config.field_{name}"), t(f"config.help_{name}")
     common = {"key": key, "help": help_text, "disabled": disabled}
@@ -127,11 +131,19 @@ def _widget(name: str, value: Any, key: str, disabled: bool) -> Any:
     return st.slider(label, float(spec.lo), float(spec.hi), step=step, format="%g", **common)
 
 
-def settings_panel():
-    """The expander above the Playground's action bar that holds its settings (see above)."""
-    return st.expander(
-        t("playground.settings"), expanded=True, icon=":material/tune:", key="pg_settings"
-    )
+def settings_panel(label_key: str = "playground.settings", key: str = "pg_settings"):
+    """The expander above a screen's action bar that holds its settings (see above)."""
+    return st.expander(t(label_key), expanded=True, icon=":material/tune:", key=key)
+
+
+def settings_grid():
+    """A tab's grid of settings: COLUMNS cells a row, fewer on a narrow screen (see above)."""
+    return st.grid(COLUMNS, min_column_width=MIN_CELL_PX)
+
+
+def grid_cell(grid, name: str):
+    """The cell of field `name` in a settings grid (a toggle takes two, see MIN_CELL_PX)."""
+    return grid.cell(column_span=2 if SPECS[name].kind is bool else 1)
 
 
 def config_controls(
@@ -152,15 +164,15 @@ def config_controls(
         tabs = st.tabs([t(f"config.group_{g}") for g, _ in groups]) if groups else []
         for tab, (_, shown) in zip(tabs, groups, strict=True):
             with tab:
-                grid = st.grid(COLUMNS, min_column_width=MIN_CELL_PX)
+                grid = settings_grid()
             for name in shown:
                 key = key_of(prefix, name)
                 if key not in st.session_state or name in locked:
                     st.session_state[key] = values[name]
                 current = RunConfig(**values)
                 disabled = name in locked or not relevant(name, current)
-                with grid.cell(column_span=2 if SPECS[name].kind is bool else 1):
-                    values[name] = _widget(name, st.session_state[key], key, disabled)
+                with grid_cell(grid, name):
+                    values[name] = field_widget(name, st.session_state[key], key, disabled)
     for name in locked:
         values[name] = getattr(cfg, name)
     return RunConfig(**values)

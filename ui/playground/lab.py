@@ -77,6 +77,8 @@ class Lab:
     cache: dict = field(default_factory=dict)  # what pages derive from the current network
     asked: str | None = None  # the training button clicked for this run: step | train | continue
     before: Before | None = None  # the run a changed setting replaced
+    elsewhere: tuple[RunConfig, dict[str, str]] | None = None  # (the config it kept, the
+    # Through time query) of a link that asked for a recurrent network (ui.playground.state)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # -- the network ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ui.common.i18n import t
 from ui.common.notices import show, show_pending
 from ui.common.urlstate import with_lang
 from ui.common.wording import (
+    choice_label,
     device_text,
     field_label,
     finding_next,
@@ -28,12 +29,14 @@ from ui.common.wording import (
 from ui.playground.lab import Change, Lab
 
 METRIC_MIN_PX = 150  # a status metric's cell: two a row at 390 px
+THROUGH_TIME = "app_pages/through_time.py"
 
 
 def notices(lab: Lab, change: Change | None, training: bool = False) -> None:
     """One-shot notices (preset loaded, reset) and what the last control change did; a burst a
     changed setting paused, unless this run trains (then the banner would outlive the burst)."""
     show_pending(lab.notices)
+    recurrent_link(lab)
     remaining = lab.remaining()
     if remaining and lab.sim is not None and lab.burst.paused and not training:
         show("info", t("playground.stopped", step=lab.sim.step, remaining=remaining))
@@ -47,6 +50,25 @@ def notices(lab: Lab, change: Change | None, training: bool = False) -> None:
     elif change.kind == "invalid":
         items = "\n".join(f"- {problem_text(p)}" for p in change.problems)
         show("warning", f"{t('playground.invalid')}\n\n{items}")
+
+
+def recurrent_link(lab: Lab) -> None:
+    """A link asked the Playground for a recurrent network: it keeps its MLP and points to the
+    Through time screen with that network, until the config the link left changes."""
+    if lab.elsewhere is None:
+        return
+    kept, query = lab.elsewhere
+    if lab.cfg != kept:
+        lab.elsewhere = None
+        return
+    cell = choice_label("arch", query["arch"])
+    show("info", t("playground.recurrent_link", cell=cell))
+    st.page_link(
+        THROUGH_TIME,
+        label=t("playground.recurrent_open", cell=cell),
+        icon=":material/timeline:",
+        query_params=with_lang(query),
+    )
 
 
 def _latest(values, column: int) -> float:

@@ -1,7 +1,8 @@
 """The Through time screen's controls: the recurrent network's fields, a tab per group.
 
-Each field is drawn by the Playground's widget for it (ui.playground.controls: limits from
-sim.config.SPECS, the same labels and stops), under `<prefix><field>` in session state. Two
+Each field is drawn by the Playground's widget for it, in the Playground's panel and grid
+(ui.playground.controls: limits from sim.config.SPECS, the same labels and stops), under
+`<prefix><field>` in session state. Two
 choices are narrower here than their SPECS: the cell (no MLP on this screen) and a vanilla
 RNN's nonlinearity (sim.config.RNN_ACTIVATIONS). The fields not drawn keep the config's value.
 """
@@ -52,7 +53,7 @@ def _narrow(name: str, key: str, disabled: bool) -> Any:
 
 def settings_panel():
     """The expander above the action bar that holds the settings, as on the Playground."""
-    return st.expander(t("time.settings"), expanded=True, icon=":material/tune:", key="tt_settings")
+    return playground.settings_panel("time.settings", key="tt_settings")
 
 
 def time_controls(cfg: RunConfig, prefix: str) -> RunConfig:
@@ -63,17 +64,17 @@ def time_controls(cfg: RunConfig, prefix: str) -> RunConfig:
     tabs = st.tabs([t(f"time.group_{group}") for group in GROUPS])
     for tab, names in zip(tabs, GROUPS.values(), strict=True):
         with tab:
-            grid = st.grid(playground.COLUMNS, min_column_width=playground.MIN_CELL_PX)
+            grid = playground.settings_grid()
         for name in names:
             key = playground.key_of(prefix, name)
             if key not in st.session_state:
                 st.session_state[key] = values[name]
             off = not relevant(name, RunConfig(**values))
-            with grid.cell():
+            with playground.grid_cell(grid, name):
                 if name in NARROW:
                     values[name] = _narrow(name, key, off)
                 else:
-                    values[name] = playground._widget(name, st.session_state[key], key, off)
+                    values[name] = playground.field_widget(name, st.session_state[key], key, off)
     return RunConfig(**values)
 
 
