@@ -78,8 +78,9 @@ def test_train_all_then_reset():
     lab = lab_of(at)
     assert [s.step for s in lab.comparison.sims] == [10, 10, 10]
     assert len(at.get("vega_lite_chart")) == 2 + 4  # loss, accuracy, gradients, heatmaps
-    links = [link for link in at.get("page_link") if "playground" in link.proto.page]
-    assert len(links) == 3
+    opens = text("en", "compare.open_in_playground")  # the menu links the Playground too
+    links = [link for link in at.get("page_link") if link.label == opens]
+    assert len(links) == 3 and all("playground" in link.proto.page for link in links)
     at.button(key="cmp_reset").click().run()
     assert lab_of(at).step == 0 and lab_of(at).comparison is None
 
@@ -268,3 +269,167 @@ def test_every_compare_chart_has_its_numbers_as_a_table(trained):
     at.button(key="cmp_train").click().run()
     no_exception(at)
     assert len(at.expander) >= 5 and len(at.dataframe) >= 5  # 3 run charts + 2 sweep charts
+
+
+# ---------------------------------------------------------------------------------------------
+# Recurrent runs: the three cells from the Through time screen's link
+
+
+TIME_PAGE = "app_pages/through_time.py"
+SHORT_TIME = {"seq_len": "12", "width": "8", "n_samples": "200"}  # cheap cells for the clicks
+
+
+def three_cells_link(lang: str) -> dict[str, str]:
+    """The query of the Through time screen's link to Compare, as that page draws it."""
+    from urllib.parse import parse_qsl
+
+    at = make_app(TIME_PAGE, query={"lang": lang, **SHORT_TIME})
+    links = [link for link in at.get("page_link") if "compare" in link.proto.page]
+    return dict(parse_qsl(links[0].proto.query_string))
+
+
+def chart_data(chart) -> dict[str, pd.DataFrame]:
+    import pyarrow as pa
+
+    return {
+        d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets
+    }
+
+
+def titled_charts(at, key: str, lang: str) -> list:
+    import json
+
+    want = text(lang, key)
+    out = []
+    for chart in at.get("vega_lite_chart"):
+        title = json.loads(chart.proto.spec).get("title", {}).get("text", "")
+        title = " ".join(title) if isinstance(title, list) else title
+        if title.startswith(want):
+            out.append(chart)
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_three_cells_train_on_the_same_sequences_one_line_each(lang):
+    from sim.sequences import SEQ_TASKS
+
+    at = make_app(PAGE, query=three_cells_link(lang))
+    no_exception(at)
+    cfgs = lab_of(at).cfgs
+    assert [c.arch for c in cfgs] == ["rnn", "lstm", "gru"]
+    first = cfgs[0]
+    said = text(lang, "compare.same_sequences", n=first.n_samples, seq_len=first.seq_len,
+                task=text(lang, "config.seq_task_adding"), seed=first.seed)  # fmt: skip
+    assert said in texts(at)
+    at.selectbox(key="cmp_burst").set_value(10).run()
+    at.button(key="cmp_train").click().run()
+    no_exception(at)
+    sims = lab_of(at).comparison.sims
+    assert [s.step for s in sims] == [10, 10, 10]
+    assert all(torch_equal(s.train_x, sims[0].train_x) for s in sims[1:])  # the same sequences
+    names = [text(lang, f"config.arch_{a}") for a in ("rnn", "lstm", "gru")]
+    (signal,) = titled_charts(at, "time.signal_title", lang)
+    curves = chart_data(signal)["curves"]
+    assert sorted(set(curves["run_label"])) == sorted(f"{i} · {n}" for i, n in enumerate(names, 1))
+    assert (curves.groupby("run_label")["layer"].nunique() == first.seq_len).all()  # t = 1..T
+    (loss,) = titled_charts(at, "compare.loss_title", lang)
+    chance = chart_data(loss)["chance"]["value"]
+    assert list(chance) == [pytest.approx(SEQ_TASKS["adding"].chance_loss)]
+    heatmaps = titled_charts(at, "time.heatmap_title", lang)
+    assert len(heatmaps) == 3  # one a run
+    grads = titled_charts(at, "compare.grad_title", lang) + titled_charts(
+        at, "compare.heatmap_title", lang
+    )
+    assert not grads  # per-layer charts: a recurrent network's weight matrices are no layers
+    opens = [
+        link for link in at.get("page_link") if link.label == text(lang, "compare.open_in_time")
+    ]
+    assert len(opens) == 3 and all("through_time" in link.proto.page for link in opens)
+
+
+def torch_equal(a, b) -> bool:
+    import torch
+
+    return bool(torch.equal(a, b))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_mlp_among_the_cells_is_left_out_with_a_notice(lang):
+    query = three_cells_link(lang) | {"r3_arch": "mlp"}
+    at = make_app(PAGE, query=query)
+    no_exception(at)
+    assert [c.arch for c in lab_of(at).cfgs] == ["rnn", "lstm"]
+    notice = " ".join(w.value for w in at.warning)
+    assert text(lang, "config.problem_mixed_recurrent", runs="3") in notice
+    mlp_first = compare.to_query([SMALL, SMALL.replace(activation="tanh")])
+    at = make_app(PAGE, query=mlp_first | {"r2_arch": "gru", "lang": lang})
+    no_exception(at)
+    assert [c.arch for c in lab_of(at).cfgs] == ["mlp"]
+    assert text(lang, "config.problem_mixed_mlp", runs="2") in " ".join(w.value for w in at.warning)
+
+
+def test_recurrent_legends_name_the_cell_alone():
+    from ui.compare.panels import run_labels
+    from ui.through_time.cells import three_cells
+    from ui.through_time.presets import START
+
+    en = lambda key, **p: text("en", key, **p)  # noqa: E731
+    assert run_labels(three_cells(START), en) == ["1 · Vanilla RNN", "2 · LSTM", "3 · GRU"]
+    lstm = START.replace(arch="lstm")
+    two = run_labels([lstm, lstm.replace(forget_bias="chrono")], en)
+    assert two[1].startswith("2 · ") and text("en", "config.forget_bias_chrono") in two[1]
+
+
+@pytest.fixture(scope="module")
+def cells() -> tuple[pd.DataFrame, list[RunConfig]]:
+    from ui.through_time.cells import three_cells
+    from ui.through_time.presets import START
+
+    cfgs = three_cells(START.replace(seq_len=10, width=8, n_samples=120, batch_size=16))
+    comparison = Comparison(cfgs)
+    comparison.burst(12)
+    return comparison.frame(), comparison.cfgs
+
+
+def strict(chart: dict) -> dict:
+    """The spec as strict JSON (no NaN), checked against the Vega-Lite schema on a few rows."""
+    import json
+
+    from altair.vegalite.v6.schema.core import TopLevelSpec
+
+    spec = json.loads(json.dumps(as_json(chart), allow_nan=False))
+    head = {name: rows[:3] for name, rows in spec.get("datasets", {}).items()}
+    TopLevelSpec.validate({**spec, "datasets": head})
+    return spec
+
+
+def test_recurrent_charts_draw_each_run_through_time(cells):
+    from sim.sequences import SEQ_TASKS
+    from ui.charts.compare_time import loss_by_run, run_heatmap, signal_by_run
+
+    frame, cfgs = cells
+    signal = strict(signal_by_run(frame, LABELS, tr))
+    rows = pd.DataFrame(signal["datasets"]["curves"])
+    assert sorted(set(rows["run_label"])) == LABELS
+    assert (rows.groupby("run")["step"].nunique() == 1).all()  # each run's latest step only
+    assert set(rows["layer"]) == set(range(1, cfgs[0].seq_len + 1))
+    assert signal["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
+    chance = SEQ_TASKS[cfgs[0].seq_task].chance_loss
+    loss = strict(loss_by_run(frame, LABELS, tr, chance))
+    assert loss["datasets"]["chance"][0]["value"] == pytest.approx(chance)
+    lo, hi = loss["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert lo <= chance <= hi  # the chance line is on the axis, even when every run is below it
+    assert {r["run_no"] for r in loss["datasets"]["runs"]} == {"1", "2", "3"}
+    for run in range(3):
+        cells_ = pd.DataFrame(strict(run_heatmap(frame, run, tr))["datasets"]["cells"])
+        ours = frame[(frame["run"] == run) & (frame["metric"] == "time_signal")]
+        assert set(cells_["step"]) == set(ours["step"])
+
+
+def test_recurrent_charts_on_nothing_are_placeholders():
+    from ui.charts.compare_time import loss_by_run, run_heatmap, signal_by_run
+
+    empty = pd.DataFrame(columns=["run", "step", "layer", "metric", "value"])
+    for spec in (signal_by_run(empty, LABELS, tr), loss_by_run(empty, LABELS, tr, 1 / 6)):
+        assert spec["mark"]["type"] == "text"
+    assert run_heatmap(empty, 0, tr)["mark"]["type"] == "text"

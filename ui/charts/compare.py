@@ -97,12 +97,15 @@ def _over_steps(rows: pd.DataFrame, y: Spec, labels, tr: Tr, value_tip: Spec) ->
 # Loss and accuracy, overlaid
 
 
-def loss_overlay(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec:
-    """Training loss of every run over steps, log axis."""
+def loss_overlay(
+    frame: pd.DataFrame, labels: Sequence[str], tr: Tr, also: float | None = None
+) -> Spec:
+    """Training loss of every run over steps, log axis (its decades also holding `also`: a
+    chance line drawn over it, ui.charts.compare_time)."""
     rows = _curves(frame, "loss", labels) if len(frame) else pd.DataFrame()
     if rows.empty:
         return placeholder(tr)
-    lo, hi = log_domain(rows["value"].to_numpy())
+    lo, hi = log_domain(rows["value"].to_numpy(), *([] if also is None else [also]))
     rows["value"] = rows["value"].clip(lower=lo)
     axis = log_axis(tr("charts.loss_axis"), lo, hi)
     y = field("value", QUANT, axis=axis, scale={"domain": [lo, hi], "type": "log"})

@@ -150,6 +150,21 @@ def theory_rows(signal: pd.DataFrame, factor: float) -> pd.DataFrame:
     return out[np.isfinite(out["value"].to_numpy()) & (out["value"].to_numpy() > 0)]
 
 
+def time_axes(count: int, lo: float, hi: float, tr: Tr) -> tuple[Spec, Spec]:
+    """The signal chart's x (time steps 1..count) and y (`shown`, a log axis from lo to hi,
+    clamped: zeros sit on the floor), shared with Compare's chart of several runs."""
+    x = field(
+        "layer",
+        QUANT,
+        axis={"format": "d", "tickMinStep": 1},
+        scale={"domain": [1, max(count, 2)], "nice": False},
+        title=tr("time.time_step"),
+    )
+    y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
+    y = field("shown", QUANT, axis=log_axis(tr("time.signal_axis"), lo, hi), scale=y_scale)
+    return x, y
+
+
 def signal_chart(
     history: pd.DataFrame, tr: Tr, factor: float | None = None, arch: str = "rnn"
 ) -> Spec:
@@ -171,15 +186,7 @@ def signal_chart(
     if len(parts_data) > 1:  # the theory's rows say their factor in the tooltip's note
         theory = (curves["series"] == names[1]).to_numpy()
         curves.loc[theory, "note"] = f"{tr('time.factor')} {float(factor):.4g}"
-    y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
-    x = field(
-        "layer",
-        QUANT,
-        axis={"format": "d", "tickMinStep": 1},
-        scale={"domain": [1, max(count, 2)], "nice": False},
-        title=tr("time.time_step"),
-    )
-    y = field("shown", QUANT, axis=log_axis(tr("time.signal_axis"), lo, hi), scale=y_scale)
+    x, y = time_axes(count, lo, hi, tr)
     series = field(
         "series",
         NOMINAL,

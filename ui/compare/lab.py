@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.analysis import compare
+from sim.analysis.compare_data import mix_problem
 from sim.config import Problem, RunConfig
 from sim.train.result import BurstResult
 from ui.common import session
@@ -50,8 +51,9 @@ class CompareLab:
     def load(self, cfgs: list[RunConfig]) -> None:
         """New runs: nothing trained yet (the Comparison is built lazily, see ensure)."""
         self.cfgs = compare.align(cfgs)
-        if (problem := compare.memory_problem(cfgs)) is not None:
-            self.notices.append(("warning", problems_text([problem])))
+        for problem in (mix_problem(cfgs), compare.memory_problem(cfgs)):
+            if problem is not None:
+                self.notices.append(("warning", problems_text([problem])))
         self.comparison, self.results = None, None
 
     def ensure(self) -> compare.Comparison:

@@ -140,7 +140,7 @@ def controls_ui() -> tuple[tuple[str, ...], tuple[str, ...], int]:
             STEPS,
             key="cmp_sweep_steps",
             persist_state="session",
-            format_func=lambda s: t("compare.when_init") if s == 0 else str(s),
+            format_func=lambda s: tr("compare.when_init") if s == 0 else str(s),
         )
         submitted = go_col.form_submit_button(t("compare.sweep_run"), type="primary")
     if submitted or REQUEST_KEY not in st.session_state:
@@ -179,7 +179,7 @@ def section() -> None:
         key="cmp_sweep_q",
         persist_state="session",
         default="ratio",
-        format_func=lambda q: t(f"compare.sweep_q_{q}"),
+        format_func=lambda q: tr(f"compare.sweep_q_{q}"),
     )
     against = sweep_chart(frame, quantity or "ratio", tr)
     show(st, against)
