@@ -14,7 +14,7 @@ import pytest
 
 from tests.app.helpers import PLAYGROUND, ROOT, lab_of, make_app, no_exception
 from ui.charts.base import num
-from ui.charts.spec import table_of
+from ui.charts.numbers import table_of
 from ui.charts.words import SENTENCES, WORD_KEYS, sentence
 from ui.playground import board
 from ui.playground.board import LAYOUT, NUMBERS_KEY

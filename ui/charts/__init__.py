@@ -33,7 +33,7 @@ with it during a burst, so a screen reader and a sighted reader get the same wor
 1.67's `vega_lite_chart(alt=...)` does not avoid the rebuild: its frontend writes `alt` into the
 spec as `description` before keying the Vega view on that spec, so a live alt rebuilds the chart
 just as a live description would (check again when Streamlit keys the view on the spec alone).
-Its numbers: `spec.show_numbers` / `table_of(latest=True)`, a collapsed table of each series'
+Its numbers: `numbers.show_numbers` / `table_of(latest=True)`, a collapsed table of each series'
 latest row, built from the spec's own datasets. The Playground builds a table only while its
 expander is open (ui.playground.board: the expander is a widget, so the server knows).
 """

@@ -12,12 +12,15 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 Tr = Callable[[str], str]  # catalog lookup: "charts.layer" -> "Layer" / "层"
+Spec = dict[str, Any]  # a Vega-Lite spec as a plain dict (ui.charts.spec builds them)
+QUANT, ORDINAL, NOMINAL = "quantitative", "ordinal", "nominal"  # Vega-Lite encoding types
 
 MAX_ROWS = 5000  # rows one chart may send (a 60 x 60 decision surface and 1,000 points fit)
 HEIGHT = 260  # pixels; width is left to the container (width="stretch")

@@ -20,7 +20,8 @@ import pyarrow as pa
 from ui.charts.base import Tr, as_frame, num
 from ui.charts.explorer import depth_words, df_words, f_words
 from ui.charts.faq import example_words
-from ui.charts.spec import Spec, show, show_numbers
+from ui.charts.numbers import show_numbers
+from ui.charts.spec import Spec, show
 
 # Every catalog key the sentences use ([charts] in locales/*.toml), for a test.
 WORD_KEYS: tuple[str, ...] = (

@@ -34,7 +34,7 @@ from sim.diagnosis import chance_loss
 from sim.train.simulation import Simulation
 from ui import charts
 from ui.charts import with_arrow_data
-from ui.charts.spec import has_numbers, table_of
+from ui.charts.numbers import has_numbers, table_of
 from ui.charts.trace import Trace
 from ui.charts.words import described, sentence
 from ui.common.i18n import current_lang, t, translator
