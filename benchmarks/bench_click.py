@@ -36,6 +36,13 @@ below 1%. Inside the chart specs, per final draw of the 10 charts at step 200 (C
 builders ~80 ms (the decision surface chart alone ~50), their number tables ~40, sentences
 ~20, Arrow ~13, the network views ~15. An idle rerun builds none of it (tests/app/
 test_rerun_cost.py) and costs ~0.06 CPU-s.
+Second pass (2 Dec 2026, load 11.5, `--against 073f0a4 --reps 7`, one run): the number tables
+are built only for an open expander (none by default), the decision surface chart without
+pandas, Arrow tables column by column; Train 200 0.45 -> 0.41 CPU-s, Step 0.18 -> 0.20 (an
+earlier run at load 6: 0.24 -> 0.15). At this load a burst passes its first second and pays
+live redraws (0.6-0.7 CPU-s for the slowest bursts, in both columns): the medians move by
+more than the change between runs. Per final draw now (CPU, in process): builders ~25 ms,
+sentences ~10, Arrow ~4, no tables.
 """
 
 from __future__ import annotations
