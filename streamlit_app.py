@@ -24,7 +24,7 @@ import streamlit as st  # noqa: E402
 from ui.common import warm  # noqa: E402
 
 if __name__ == "__main__":  # a script run: Streamlit runs every script as __main__
-    warm.wait()  # a run that begins while the server still warms waits for it, then runs warm
+    warm.wait()  # a run that begins while the server imports the pages' modules waits
     from ui.common import frame
 
     frame.setup()
