@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pandas as pd
@@ -297,8 +298,6 @@ def chart_data(chart) -> dict[str, pd.DataFrame]:
 
 
 def titled_charts(at, key: str, lang: str) -> list:
-    import json
-
     want = text(lang, key)
     out = []
     for chart in at.get("vega_lite_chart"):
@@ -335,8 +334,10 @@ def test_the_three_cells_train_on_the_same_sequences_one_line_each(lang):
     (loss,) = titled_charts(at, "compare.loss_title", lang)
     chance = chart_data(loss)["chance"]["value"]
     assert list(chance) == [pytest.approx(SEQ_TASKS["adding"].chance_loss)]
-    heatmaps = titled_charts(at, "time.heatmap_title", lang)
-    assert len(heatmaps) == 3  # one a run
+    heatmaps = [c for c in at.get("vega_lite_chart") if "t_lo" in c.proto.spec]  # time steps
+    assert len(heatmaps) == 3  # one a run, titled by its name
+    titles = {json.loads(h.proto.spec)["title"]["text"] for h in heatmaps}
+    assert titles == set(curves["run_label"])
     grads = titled_charts(at, "compare.grad_title", lang) + titled_charts(
         at, "compare.heatmap_title", lang
     )
@@ -393,8 +394,6 @@ def cells() -> tuple[pd.DataFrame, list[RunConfig]]:
 
 def strict(chart: dict) -> dict:
     """The spec as strict JSON (no NaN), checked against the Vega-Lite schema on a few rows."""
-    import json
-
     from altair.vegalite.v6.schema.core import TopLevelSpec
 
     spec = json.loads(json.dumps(as_json(chart), allow_nan=False))
@@ -421,7 +420,9 @@ def test_recurrent_charts_draw_each_run_through_time(cells):
     assert lo <= chance <= hi  # the chance line is on the axis, even when every run is below it
     assert {r["run_no"] for r in loss["datasets"]["runs"]} == {"1", "2", "3"}
     for run in range(3):
-        cells_ = pd.DataFrame(strict(run_heatmap(frame, run, tr))["datasets"]["cells"])
+        heatmap = strict(run_heatmap(frame, run, LABELS[run], tr))
+        assert heatmap["title"]["text"] == LABELS[run]  # named by its run
+        cells_ = pd.DataFrame(heatmap["datasets"]["cells"])
         ours = frame[(frame["run"] == run) & (frame["metric"] == "time_signal")]
         assert set(cells_["step"]) == set(ours["step"])
 
@@ -432,4 +433,4 @@ def test_recurrent_charts_on_nothing_are_placeholders():
     empty = pd.DataFrame(columns=["run", "step", "layer", "metric", "value"])
     for spec in (signal_by_run(empty, LABELS, tr), loss_by_run(empty, LABELS, tr, 1 / 6)):
         assert spec["mark"]["type"] == "text"
-    assert run_heatmap(empty, 0, tr)["mark"]["type"] == "text"
+    assert run_heatmap(empty, 0, LABELS[0], tr)["mark"]["type"] == "text"

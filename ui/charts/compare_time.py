@@ -2,7 +2,7 @@
 
     signal_by_run(frame, labels, tr)          # ||dL/dh_t|| across time, each run's latest step
     loss_by_run(frame, labels, tr, chance)    # every run's loss against the task's chance line
-    run_heatmap(frame, run, tr)               # one run's time step x training step heatmap
+    run_heatmap(frame, run, label, tr)        # one run's time step x training step heatmap
 
 `frame` is sim.analysis.compare.Comparison.frame(); the builders are those of the Through time
 screen (ui.charts.time_signal, time_loss) and of Compare (ui.charts.compare: one colour and
@@ -21,11 +21,13 @@ from ui.charts.compare import legend_height, loss_overlay, run_color, run_dash
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
+    TITLE_LINE,
     Spec,
     chart,
     mark,
     placeholder,
     tip,
+    title_params,
     underflow_marks,
     view,
 )
@@ -82,7 +84,12 @@ def run_history(frame: pd.DataFrame, run: int) -> pd.DataFrame:
     return rows.drop(columns="run").reset_index(drop=True)
 
 
-def run_heatmap(frame: pd.DataFrame, run: int, tr: Tr) -> Spec:
-    """The Through time screen's heatmap of one run (each run on its own colour scale, centred
-    on its own last time step's signal, as that screen has it)."""
-    return time_heatmap_chart(run_history(frame, run), tr)
+def run_heatmap(frame: pd.DataFrame, run: int, label: str, tr: Tr) -> Spec:
+    """The Through time screen's heatmap of one run, titled by the run's name (each run on its
+    own colour scale, centred on its own last time step's signal, as that screen has it)."""
+    spec = time_heatmap_chart(run_history(frame, run), tr)
+    if "title" not in spec:  # a placeholder
+        return spec
+    title = title_params(label, tr("time.heatmap_subtitle"))
+    lines = [len(t["text"]) if isinstance(t["text"], list) else 1 for t in (spec["title"], title)]
+    return {**spec, "title": title, "height": spec["height"] + TITLE_LINE * (lines[1] - lines[0])}

@@ -61,8 +61,7 @@ def _through_time(frame: pd.DataFrame, first: RunConfig, labels: list[str], tr) 
     for start in range(0, len(labels), HEATMAPS_A_ROW):
         row = labels[start : start + HEATMAPS_A_ROW]
         for i, (col, label) in enumerate(zip(st.columns(HEATMAPS_A_ROW), row, strict=False), start):
-            col.caption(label)
-            show(col, run_heatmap(frame, i, tr))
+            show(col, run_heatmap(frame, i, label, tr))
 
 
 def same_data_caption(cfgs: list[RunConfig]) -> None:
