@@ -13,7 +13,8 @@
 for a vanilla tanh RNN, an LSTM and a GRU on the adding problem at length 50, 32 hidden units,
 batch 64, Adam, on one torch thread, with the default data size (600 sequences, 120 of them the
 test set) and the presets' (4000: 800 test sequences). A recorded step also takes the test
-set's loss, a no-grad forward over every test sequence, so the presets' size costs more.
+loss, a no-grad forward over the first 256 test sequences (sim.train.simulation.EVAL_SEQUENCES),
+so the presets' size costs a little more.
 Repetitions are interleaved (a, b, c, a, b, c, ...) in a fresh order each round and the median
 per step is reported: wall clock and the process's CPU time. Target: b/a <= 1.25.
 

@@ -4,7 +4,9 @@ Two record streams:
 - every step: the layer-0 scalars that cost nothing extra (loss, train_acc, grad_norm_total,
   clipped);
 - recorded steps (every `stats_every` steps, and the last step of each burst): every per-layer
-  metric, plus test_loss and test_acc (and, for a recurrent network, spectral_radius).
+  metric, plus test_loss and test_acc (and, for a recurrent network, spectral_radius). A
+  recurrent network's test_loss and test_acc are those of its first 256 test sequences
+  (sim.train.simulation.EVAL_SEQUENCES; all of them up to 1280 samples).
 
 Layers: for an MLP, 1..depth the hidden Linear layers from the input and depth + 1 the output
 layer. For a recurrent network (sim.nn.recurrent) the per-layer metrics are per weight matrix:

@@ -76,7 +76,7 @@ class Recurrent(nn.Module):
         derivative). With tbptt = k the state is detached after every k-th step: the h_t handed
         out is the one before the cut. `mode` is accepted for MLP.trace's contract: a recurrent
         network has no dropout or normalisation, so every mode computes the same."""
-        cell, step = self.cell, self._step_fn()
+        step = self._step_fn()
         b, t_len = x.shape[0], x.shape[1]
         h = x.new_zeros(b, self.width)
         c = x.new_zeros(b, self.width) if self.arch == "lstm" else None
@@ -85,7 +85,7 @@ class Recurrent(nn.Module):
         for t in range(t_len):
             if visit is not None:
                 visit(t, xs[t], h)
-            h, c = step(cell, xs[t], h, c)
+            h, c = step(xs[t], h, c)
             if linear_out is not None:
                 linear_out(t, h)
             if tail and t >= t_len - tail:
@@ -98,11 +98,19 @@ class Recurrent(nn.Module):
         return self.head(h)
 
     def _step_fn(self) -> Callable:
+        """step(x_t, h, c) -> (h, c): the cell's own kernel (torch.lstm_cell, gru_cell,
+        rnn_tanh_cell, rnn_relu_cell, the calls nn.*Cell.forward makes, without its per-call
+        checks) on the weights taken once per trace."""
+        cell = self.cell
+        w = (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
         if self.arch == "lstm":
-            return _lstm_step
+            return lambda x, h, c: torch.lstm_cell(x, (h, c), *w)
         if self.activation == "sigmoid":
-            return _sigmoid_step
-        return _plain_step
+            return lambda x, h, c: (_sigmoid_step(x, h, *w), None)
+        kernel = torch.rnn_relu_cell if self.activation == "relu" else torch.rnn_tanh_cell
+        if self.arch == "gru":
+            kernel = torch.gru_cell
+        return lambda x, h, c: (kernel(x, h, *w), None)
 
     @torch.no_grad()
     def gate_values(self, x: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
@@ -112,27 +120,24 @@ class Recurrent(nn.Module):
         cell, w = self.cell, self.width
         if self.gates == 1:
             return x.new_zeros(x.shape[0], 0, w)
-        pre = F.linear(x, cell.weight_ih, cell.bias_ih)
-        pre = (pre + F.linear(h_prev, cell.weight_hh, cell.bias_hh)).view(-1, self.gates, w)
-        # LSTM: i, f, (g is the candidate), o; GRU: r, z, (n is the candidate)
-        pre = pre[:, (0, 1, 3)] if self.arch == "lstm" else pre[:, :2]
-        return torch.sigmoid(pre)
+        # LSTM: i, f, (g is the candidate), o; GRU: r, z, (n is the candidate): only the
+        # sigmoid gates' rows of the weights enter the products
+        blocks = [0, 1, 3] if self.arch == "lstm" else [0, 1]
+        w_ih, w_hh = (
+            p.view(self.gates, w, -1)[blocks].flatten(0, 1)
+            for p in (cell.weight_ih, cell.weight_hh)
+        )
+        b_ih, b_hh = (p.view(self.gates, w)[blocks].flatten() for p in (cell.bias_ih, cell.bias_hh))
+        pre = F.linear(x, w_ih, b_ih)
+        pre += F.linear(h_prev, w_hh, b_hh)
+        return pre.sigmoid_().view(x.shape[0], len(blocks), w)
 
     def set_dropout(self, p: float) -> None:
         """No dropout in a recurrent network (the field does not apply)."""
 
 
-def _plain_step(cell, x, h, c):
-    return cell(x, h), None
-
-
-def _lstm_step(cell, x, h, c):
-    return cell(x, (h, c))
-
-
-def _sigmoid_step(cell, x, h, c):
-    pre = F.linear(x, cell.weight_ih, cell.bias_ih) + F.linear(h, cell.weight_hh, cell.bias_hh)
-    return torch.sigmoid(pre), None
+def _sigmoid_step(x, h, w_ih, w_hh, b_ih, b_hh):
+    return torch.sigmoid(F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -78,6 +78,29 @@ def test_a_gru_learns_majority_above_chance():
     assert f.loc[f["metric"] == "test_acc", "value"].iloc[-1] > 0.7
 
 
+@pytest.mark.parametrize("task", ["adding", "majority"])
+def test_the_test_loss_is_that_of_the_first_test_sequences(task):
+    from sim.nn.recurrent import build_recurrent
+    from sim.train.optim import loss_fn
+    from sim.train.simulation import EVAL_SEQUENCES
+
+    cfg = SMALL.replace(arch="gru", seq_task=task, n_samples=2000)  # 400 test sequences
+    sim = Simulation(cfg, stats_every=1)
+    sim.burst(1)  # step 1 is measured at the initial weights
+    model, d = build_recurrent(cfg, sim.data.train_x.shape[-1], sim.data.n_out), sim.data
+    with torch.no_grad():
+        kept = loss_fn(d.task, model(d.test_x[:EVAL_SEQUENCES]), d.test_y[:EVAL_SEQUENCES])
+        every = loss_fn(d.task, model(d.test_x), d.test_y)
+    f = sim.history
+    test_loss = f.loc[f["metric"] == "test_loss", "value"].iloc[-1]
+    assert len(d.test_y) == 400 > EVAL_SEQUENCES
+    assert test_loss == pytest.approx(float(kept), rel=1e-5)
+    assert test_loss != pytest.approx(float(every), rel=1e-5)
+    if task == "majority":  # correct predictions out of EVAL_SEQUENCES
+        acc = f.loc[f["metric"] == "test_acc", "value"].iloc[-1] * EVAL_SEQUENCES
+        assert acc == pytest.approx(round(acc), abs=1e-3)
+
+
 def test_a_diverging_irnn_is_located_in_the_recurrent_weights():
     cfg = SMALL.replace(arch="rnn", activation="relu", rec_init="identity", width=16, seq_len=50)
     result = Simulation(cfg.replace(optimizer="sgd", lr=10.0)).burst(50)
