@@ -5,7 +5,7 @@ round-trips through its keys."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lessons.exercises.loading import EXERCISES
@@ -29,6 +29,11 @@ TABLES = {
     "lang": urlstate.LANG.table,
 }
 DROPPED = {"playground": urlstate.RECURRENT_ONLY, "through_time": urlstate.MLP_ONLY}
+NAME_LISTS = {
+    ("teacher", teacher.LOCK_PARAM),
+    ("teacher", teacher.HIDE_PARAM),
+    ("explorer", "acts"),
+}
 EVERY_KEY = [(screen, name) for screen, table in TABLES.items() for name in table.keys]
 EDGE = ["", " ", "nan", "-inf", "1e309", "9" * 5000, "0x10", "1_000", "١٢", "😀", "\x00", "[]"]
 RAW = st.sampled_from(EDGE) | st.text(max_size=60) | st.integers().map(str) | st.floats().map(repr)
@@ -43,11 +48,22 @@ TIME_CONFIGS = [
 ]
 
 
+def no_names(raw) -> bool:
+    """A list of names with none in it (`lock=`, `acts=,`): it asks for nothing."""
+    text = raw[-1] if isinstance(raw, list) else raw
+    return not any(n.strip() for n in text[: urlstate.NAMES_READ].split(","))
+
+
 @given(st.sampled_from(EVERY_KEY), RAW | st.lists(RAW, min_size=1, max_size=3))
+@example(where=("teacher", "lock"), raw="")
+@example(where=("explorer", "acts"), raw=" , ")
 def test_any_string_for_any_key_is_kept_in_normal_form_or_named(where, raw):
     table = TABLES[where[0]]
     key = table.keys[where[1]]
     values, found = table.read({key.name: raw})
+    if where in NAME_LISTS and no_names(raw):
+        assert values == {} and found == []  # the default stays, and there is nothing to name
+        return
     if key.name in DROPPED.get(where[0], ()):  # the other kind of network's field
         assert values == {} and found == [] and key.format(raw) is None
         return

@@ -31,6 +31,10 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("app_pages/room.py", "room.nav", ":material/groups:"),
 )
 
+# Screens opened by a private link (the teacher view needs the room's key): in the menu only
+# once this session has opened one, so the menu offers no screen that would only ask for a link.
+BY_LINK = frozenset({"app_pages/room.py"})
+
 _threads_set = False
 
 
@@ -56,12 +60,18 @@ def setup() -> None:
     # on a phone (where it starts closed) the keyboard walks through every link of a menu nobody
     # sees before it reaches the page. Hidden once closed (after its slide-out), it takes no Tab
     # stop. This can go when Tab on a fresh 390 px page reaches the page without it
-    # (tests/browser/test_phone.py).
+    # (tests/browser/test_phone.py). The menu's entry for the current screen (ui.common.nav,
+    # not a link) gets the look Streamlit gives a link to the current page.
     st.html(
         """<style>
 [data-testid="stSidebar"][data-collapsed="true"] {
   visibility: hidden;
   transition: visibility 0s 0.3s;
+}
+.st-key-nav_here {
+  background-color: color-mix(in srgb, currentColor 10%, transparent);
+  border-radius: 0.5rem;
+  padding: 0.125rem 0.5rem 0.125rem 0.85rem;
 }
 </style>"""
     )
@@ -81,8 +91,10 @@ def _path_of(page: StreamlitPage) -> str:
 
 def sidebar(page: StreamlitPage) -> None:
     """What every screen shares in the sidebar: the menu and the language switch."""
+    current = _path_of(page)
+    listed = [p for p in PAGES if p[0] not in BY_LINK or p[0] == current or nav.visited(p[0])]
     with st.sidebar:
-        nav.menu(PAGES, _path_of(page))
+        nav.menu(listed, current)
         st.radio(
             t("common.language"),
             LANGS,

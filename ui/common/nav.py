@@ -32,6 +32,7 @@ from ui.through_time import state as through_time
 
 VISITED = "_nav_queries"  # session key: {page path: its URL query when its last run ended}
 NAV_KEY = "nav"  # the menu's container: CSS class st-key-nav
+HERE_KEY = "nav_here"  # the current screen's entry in the menu: CSS class st-key-nav_here
 
 
 def _playground() -> dict[str, str]:
@@ -88,12 +89,22 @@ def link_query(path: str) -> dict[str, str]:
 
 
 def menu(pages: Sequence[tuple[str, str, str]], current: str) -> None:
-    """One link per (path, catalog key, icon); the current screen's carries only the language
-    (its own keys would be those of the run before this one)."""
+    """One link per (path, catalog key, icon), but the current screen's: that one shows where
+    the reader is, in the place and look of its link (HERE_KEY, styled by the frame), without
+    being a link. A link to the page itself would go nowhere and cost a Tab stop before the
+    page (issue 17: Train within ten Tab presses)."""
     with st.container(key=NAV_KEY, gap="small"):
         for path, title_key, icon in pages:
-            query = with_lang() if path == current else link_query(path)
-            st.page_link(path, label=t(title_key), icon=icon, query_params=query)
+            if path == current:
+                with st.container(key=HERE_KEY):
+                    st.markdown(f"{icon} **{t(title_key)}**")
+            else:
+                st.page_link(path, label=t(title_key), icon=icon, query_params=link_query(path))
+
+
+def visited(path: str) -> bool:
+    """Whether this session has shown the screen at `path`."""
+    return path in (st.session_state.get(VISITED) or {})
 
 
 def record(path: str) -> None:
