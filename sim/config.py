@@ -164,12 +164,10 @@ SPECS: dict[str, Spec] = {
 BUDGET = 8.0e10  # depth * width^2 * batch * steps in one burst
 MIN_BURST = 10  # a config must afford at least this many steps in one burst
 
-
 # Each layer also costs a fixed time a step (kernel launches, Python, statistics) whatever its
 # size: a floor on the per-layer term keeps, say, depth 64 x width 8 x batch 1 from being
 # granted millions of steps.
 LAYER_FLOOR = 3.0e5
-
 
 # Memory budget: what one simulation may hold while it trains, so that a shared server (or
 # Community Cloud's smallest tier, ~690 MB with ~450 MB taken by the libraries) serves a room.
@@ -238,16 +236,18 @@ class Problem:
             return f"{self.field}: {p.get('value')!r} is not one of {', '.join(p['choices'])}"
         if self.code == "range":
             return f"{self.field}: {p.get('value')!r} is outside {p['lo']:g}..{p['hi']:g}"
+        rec = p.get("recurrent", False)  # budget, memory: what a recurrent network can lower
+        lower = "lower " + ("seq_len" if rec else "depth") + ", width or batch_size"
         if self.code == "budget":
+            cost = "seq_len x gates x width^2 x batch" if rec else "depth x width^2 x batch"
             return (
-                f"too much compute: depth x width^2 x batch = {p['cost']:.3g} per step allows "
-                f"only {p['steps']} steps per burst (need {MIN_BURST}); "
-                "lower depth, width or batch_size"
+                f"too much compute: {cost} = {p['cost']:.3g} per step allows only {p['steps']} "
+                f"steps per burst (need {MIN_BURST}); {lower}"
             )
         if self.code == "memory":
             return (
                 f"too much memory: about {p['mb']:.0f} MB while training, over the "
-                f"{p['limit_mb']:.0f} MB a network may hold; lower depth, width or batch_size"
+                f"{p['limit_mb']:.0f} MB a network may hold; {lower}"
             )
         if self.code == "combination":
             return f"{self.field}: {p['why']}"
@@ -288,13 +288,13 @@ def problems(cfg: RunConfig) -> list[Problem]:
         found.append(Problem("activation", "combination", {"why": why}))
     if not cfg.recurrent and cfg.norm == "batchnorm" and min(cfg.batch_size, train_size(cfg)) < 2:
         found.append(Problem("batch_size", "combination", {"why": "batchnorm needs >= 2"}))
-    steps = max_burst_steps(cfg)
-    if steps < MIN_BURST:
-        found.append(Problem("compute", "budget", {"cost": step_cost(cfg), "steps": steps}))
+    if (steps := max_burst_steps(cfg)) < MIN_BURST:
+        cost = {"cost": step_cost(cfg), "steps": steps, "recurrent": cfg.recurrent}
+        found.append(Problem("compute", "budget", cost))
     if (need := memory_estimate(cfg)) > MEMORY_BUDGET:
-        found.append(Problem("memory", "memory", memory_params(need)))
+        found.append(Problem("memory", "memory", memory_params(need, cfg.recurrent)))
     return found
 
 
-def memory_params(need: int) -> dict[str, float]:
-    return {"mb": need / 2**20, "limit_mb": MEMORY_BUDGET / 2**20}
+def memory_params(need: int, recurrent: bool = False) -> dict[str, Any]:
+    return {"mb": need / 2**20, "limit_mb": MEMORY_BUDGET / 2**20, "recurrent": recurrent}

@@ -52,6 +52,7 @@ def _needed_keys() -> list[str]:
         keys += [f"config.{name}_{c}" for c in spec.choices or ()]
     keys += [f"config.problem_{c}" for c in ("type", "choice", "range", "budget", "combination")]
     keys += ["config.problem_memory", "config.problem_memory_runs"]
+    keys += ["config.problem_budget_recurrent", "config.problem_memory_recurrent"]
     keys += ["config.problem_mixed_mlp", "config.problem_mixed_recurrent"]  # compare_data
     keys += [f"config.type_{c}" for c in ("int", "float", "bool", "str", "JSON")]
     keys += [f"config.field_{n}" for n in ("compute", "json", "lang", "preset")]
@@ -96,3 +97,23 @@ def test_every_problem_code_words_with_its_numbers(lang):
     assert "701 MB" in words[6] and "512 MB" in words[6]
     assert "2, 4" in words[7] and "3" in words[8] and words[7] != words[8]
     assert not [w for w in words if "{" in w or "config.problem" in w]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_recurrent_networks_budget_names_the_sequence_length_not_the_depth(lang):
+    from sim.config import RunConfig, problems
+    from ui.common.wording import problem_text
+
+    tr = translator(lang)
+    lstm = RunConfig(arch="lstm", activation="tanh", seq_len=200, width=512, batch_size=256)
+    mlp = RunConfig(depth=64, width=512, batch_size=2000, n_samples=4000)
+    for cfg, other in ((lstm, mlp), (mlp, lstm)):
+        found = {p.code: p for p in problems(cfg.replace(n_samples=4000))}
+        theirs = {p.code: p for p in problems(other.replace(n_samples=4000))}
+        for code in ("budget", "memory"):
+            words = problem_text(found[code], tr)
+            assert "{" not in words and words != problem_text(theirs[code], tr)
+            assert ("seq_len" in str(found[code])) == cfg.recurrent
+            assert ("depth" in str(found[code])) != cfg.recurrent
+    if lang == "en":
+        assert "sequence length" in problem_text(problems(lstm)[0], tr)

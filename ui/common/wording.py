@@ -81,6 +81,8 @@ def problem_text(p: Problem, tr=t) -> str:
     key = f"config.problem_{p.code}"
     if p.code == "combination" and has(f"{key}_{p.field}"):  # the field names which combination
         key = f"{key}_{p.field}"
+    if p.params.get("recurrent") and has(f"{key}_recurrent"):  # budget, memory: seq_len, not depth
+        key = f"{key}_recurrent"
     return tr(key, **params) if has(key) else str(p)
 
 
