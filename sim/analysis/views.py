@@ -4,6 +4,10 @@
     decision_surface(sim)    the model's output over a grid           (resolution^2 rows)
     distributions(sim)       histograms of activations and gradients  (~ 2 x depth x bins rows)
 
+They show an MLP on the 2-D toy data: a recurrent network (sequences, no plane to draw, no stack
+of Linear layers) is refused with a ValueError that says so (`NOT_FOR_SEQUENCES`); the Through
+time screen draws it from sim.history per time step, and neither it nor Compare calls these.
+
 None of them changes the simulation: not its weights, gradients, optimiser state, step counter,
 history, batch order or any random generator. So a page may call them between bursts and the
 run's numbers stay exactly those of a run that never looked.
@@ -27,6 +31,15 @@ if TYPE_CHECKING:
 MARGIN = 0.1  # decision surface: the data's bounding box grown by 10% of its extent each side
 MAX_RESOLUTION = 100  # decision surface: at most 100 x 100 grid points
 MAX_BINS = 100
+NOT_FOR_SEQUENCES = (
+    "{view}: a recurrent network ({arch}) reads sequences, not 2-D points: there is no plane to "
+    "draw and no stack of Linear layers; its per-time-step numbers are in sim.history"
+)
+
+
+def _points_only(sim: Simulation, view: str) -> None:
+    if sim.cfg.recurrent:
+        raise ValueError(NOT_FOR_SEQUENCES.format(view=view, arch=sim.cfg.arch))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -38,6 +51,7 @@ def data_points(sim: Simulation) -> pd.DataFrame:
 
     `label` is the class index for classification, the first target (standardised) for
     regression; `split` is "train" or "test"."""
+    _points_only(sim, "data_points")
     d = sim.data
     parts = []
     for split, x, y in (("train", d.train_x, d.train_y), ("test", d.test_x, d.test_y)):
@@ -79,6 +93,7 @@ def decision_surface(sim: Simulation, resolution: int = 60) -> pd.DataFrame:
     - regression: the prediction of output 0 (standardised like the targets).
     Eval mode (dropout off, BatchNorm's running statistics), no gradients. Where the network
     gives a non-finite output (a diverging run) `value` is NaN."""
+    _points_only(sim, "decision_surface")
     resolution = int(min(max(resolution, 2), MAX_RESOLUTION))
     pts, x1, x2 = _grid(sim, resolution)
     out = sim.model.trace(pts.to(sim.device), mode="eval")  # (resolution^2, n_out)
@@ -126,6 +141,7 @@ def distributions(sim: Simulation, bins: int = 30) -> pd.DataFrame:
     - total: entries in all (count summed + zeros + nonfinite).
     Repeated columns (zeros, nonfinite, total) hold the same number on every bin of a layer.
     """
+    _points_only(sim, "distributions")
     bins = int(min(max(bins, 1), MAX_BINS))
     n = sim.train_x.shape[0]
     x = sim.train_x[: min(sim.cfg.batch_size, n)]

@@ -218,3 +218,19 @@ def test_frames_stay_small_for_the_largest_network():
     assert len(views.distributions(sim)) <= (64 + 65) * 30
     assert len(views.decision_surface(sim)) == 3600
     assert len(views.data_points(sim)) == 4000
+
+
+# ---------------------------------------------------------------------------------------------
+# a recurrent network: refused by name (no screen asks; Through time reads sim.history)
+
+
+@pytest.mark.parametrize("view", ["data_points", "decision_surface", "distributions"])
+def test_a_recurrent_network_is_refused_by_name_and_left_untouched(view):
+    sim = Simulation(RunConfig(arch="gru", activation="tanh", n_samples=80, width=8, seq_len=10))
+    sim.burst(2)
+    before = copy.deepcopy(sim.model.state_dict())
+    with pytest.raises(ValueError, match=f"{view}: a recurrent network \\(gru\\)"):
+        getattr(views, view)(sim)
+    assert sim.step == 2
+    for name, value in sim.model.state_dict().items():
+        assert torch.equal(value, before[name])
