@@ -8,6 +8,11 @@ at the last step T, so ||dL/dh_T|| is where the signal starts and ||dL/dh_1|| is
 it after T - 1 steps back (Bengio, Simard & Frasconi 1994; Pascanu, Mikolov & Bengio 2013). The
 heatmap's colour scale diverges around the last time step's signal, as the layer heatmap's does
 around the output layer's (ui.charts.heatmap): blue is the gradient fading on its way back.
+
+With truncated backprop (`tbptt` = k < T) the loss reaches only the time steps after the last
+cut, t > cut_at(T, k): before it ||dL/dh_t|| is exactly 0 by construction, not a gradient too
+small for float32. Both charts leave those cells empty, draw the cut as a dashed rule and say so
+in a caption (time.cut_note); a zero after the cut is still marked as an underflow.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ MAX_COLUMNS = 150  # training steps shown
 MAX_TIME_ROWS = 50  # time steps shown in the heatmap (every one up to 50, evenly spread beyond)
 THEORY_COLOR, MEASURED_COLOR = "#e69f00", "#1f1b2d"
 LEGEND = {"columns": 1, "labelLimit": 0, "orient": "top", "title": None}  # one entry a row
+CUT_COLOR = "#6b6b6b"
 
 
 def signal_rows(history: pd.DataFrame) -> pd.DataFrame:
@@ -59,6 +65,35 @@ def time_steps(history: pd.DataFrame) -> int:
     """T, the sequence length the history was recorded at (0 for none)."""
     rows = signal_rows(history)
     return int(rows["layer"].max()) if len(rows) else 0
+
+
+def cut_at(count: int, tbptt: int) -> int:
+    """The last time step the truncation cuts after (sim.nn.recurrent detaches the state after
+    every k-th step but the last), 0 for none: the loss reaches only t > cut_at."""
+    k = int(tbptt or 0)
+    return 0 if k <= 0 or k >= count else k * ((count - 1) // k)
+
+
+def drop_cut(rows: pd.DataFrame, cut: int) -> pd.DataFrame:
+    """The rows without the exact zeros that the truncation makes (t <= cut)."""
+    if not cut or rows.empty:
+        return rows
+    gone = (rows["layer"].to_numpy() <= cut) & (rows["value"].to_numpy() == 0)
+    return rows[~gone]
+
+
+def cut_parts(cut: int, tbptt: int, axis: str, tr: Tr) -> tuple[list[Spec], dict, list[str]]:
+    """The dashed rule at the cut (on `axis`, x or y, between time steps cut and cut + 1), its
+    dataset and the caption; nothing without a cut."""
+    if not cut:
+        return [], {}, []
+    rule = view(
+        "cut",
+        mark("rule", strokeDash=[4, 3], color=CUT_COLOR),
+        {axis: {"field": "at", "type": QUANT}},
+    )
+    data = {"cut": [{"at": cut + 0.5}]}
+    return [rule], data, [tr("time.cut_note", cut=cut, window=int(tbptt))]
 
 
 def latest(rows: pd.DataFrame) -> pd.DataFrame:
@@ -78,22 +113,27 @@ def _pick_times(count: int) -> np.ndarray:
     return np.unique(np.linspace(1, count, MAX_TIME_ROWS).round().astype(np.int64))
 
 
-def time_heatmap_chart(history: pd.DataFrame, tr: Tr) -> Spec:
+def time_heatmap_chart(history: pd.DataFrame, tr: Tr, tbptt: int = 0) -> Spec:
     """Rows: time steps (T on top); columns: recorded training steps; colour: log10 ||dL/dh_t||
-    on the layer heatmap's red-blue scale. Exact zeros (float32 underflow) are dark grey.
+    on the layer heatmap's red-blue scale. Exact zeros (float32 underflow) are dark grey; those
+    that truncated backprop (window `tbptt`) makes are left empty below a dashed rule (in the
+    data with `cut` true, value 0).
     No time signal in the history: placeholder chart."""
     rows = signal_rows(history)
     if rows.empty:
         return placeholder(tr)
     count = int(rows["layer"].max())
+    cut = cut_at(count, tbptt)
     times = _pick_times(count)
     rows = rows[np.isin(rows["layer"].to_numpy(), times)]
     rows = thin_steps(rows, max(2, min(MAX_COLUMNS, MAX_ROWS // len(times))))
     value = rows["value"].to_numpy()
-    underflow = value <= 0
-    log10 = np.log10(np.where(underflow, 1.0, value))
-    lo, hi = reach(log10[~underflow], rows["layer"].to_numpy()[~underflow], count)
-    log10[underflow] = lo
+    cut_off = (rows["layer"].to_numpy() <= cut) & (value == 0)  # kept in the data, not drawn
+    underflow = (value <= 0) & ~cut_off
+    shown = ~(underflow | cut_off)
+    log10 = np.log10(np.where(shown, value, 1.0))
+    lo, hi = reach(log10[shown], rows["layer"].to_numpy()[shown], count)
+    log10[~shown] = lo
     step_lo, step_hi = step_edges(rows["step"].to_numpy())
     t_lo, t_hi = step_edges(rows["layer"].to_numpy())
     cells = rows.assign(
@@ -102,6 +142,7 @@ def time_heatmap_chart(history: pd.DataFrame, tr: Tr) -> Spec:
         t_lo=np.maximum(t_lo, 0.5),
         t_hi=t_hi,
         underflow=underflow,
+        cut=cut_off,
         log10=log10,
         note=np.where(underflow, tr("charts.underflow"), ""),
     )
@@ -127,10 +168,12 @@ def time_heatmap_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     }
     layers = [  # the scale's ends as data (ui.charts rule 2), as the layer heatmap has them
         view("reach", mark("rect", opacity=0), {"color": shade}),
-        view("cells", mark("rect"), encoding),
+        view("cells", mark("rect"), encoding, where="!datum.cut"),
     ]
     data = {"cells": cells, "reach": [{"log10": lo}, {"log10": hi}]}
-    return chart(data, layers, tr("time.heatmap_title"), tr("time.heatmap_subtitle"))
+    rule, cut_data, caption = cut_parts(cut, tbptt, "y", tr)
+    subtitle = [tr("time.heatmap_subtitle"), *caption]
+    return chart({**data, **cut_data}, layers + rule, tr("time.heatmap_title"), subtitle)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,16 +209,19 @@ def time_axes(count: int, lo: float, hi: float, tr: Tr) -> tuple[Spec, Spec]:
 
 
 def signal_chart(
-    history: pd.DataFrame, tr: Tr, factor: float | None = None, arch: str = "rnn"
+    history: pd.DataFrame, tr: Tr, factor: float | None = None, arch: str = "rnn", tbptt: int = 0
 ) -> Spec:
     """||dL/dh_t|| against t at the latest recorded step, on a log axis whose decades hold every
     recorded step's signal (so it only widens). `factor`: the theory's per-step factor, drawn as
     a dashed line from the last step's signal (None where no theory applies: a gated `arch`).
-    Zeros sit on the floor, marked. No time signal: placeholder chart."""
+    Zeros sit on the floor, marked, but for those truncated backprop (window `tbptt`) makes:
+    the line starts after the cut, a dashed rule. No time signal: placeholder chart."""
     rows = signal_rows(history)
     if rows.empty:
         return placeholder(tr)
     count = int(rows["layer"].max())
+    cut = cut_at(count, tbptt)
+    rows = drop_cut(rows, cut)
     lo, hi = log_domain(rows["value"].to_numpy())
     now = latest(rows)
     names = [tr("time.measured"), tr("time.theory")][: 2 if arch == "rnn" else 1]
@@ -212,6 +258,8 @@ def signal_chart(
         underflow_marks("curves", {"x": x, "y": y}, UNDERFLOW_COLOR),
     ]
     theory = tr("time.theory_note") if arch == "rnn" else tr("time.theory_gated")
-    subtitle = [tr("time.signal_subtitle"), theory]
+    rule, cut_data, caption = cut_parts(cut, tbptt, "x", tr)
+    subtitle = [tr("time.signal_subtitle"), theory, *caption]
     height = HEIGHT + LEGEND_LINE * (len(names) - 1)  # the legend's rows, not the plot's
-    return chart({"curves": curves}, parts, tr("time.signal_title"), subtitle, height=height)
+    data = {"curves": curves, **cut_data}
+    return chart(data, parts + rule, tr("time.signal_title"), subtitle, height=height)

@@ -13,7 +13,12 @@ from ui.charts.base import Tr, num
 from ui.charts.spec import Spec
 from ui.charts.words import rows, sentence
 
-TIME_WORD_KEYS: tuple[str, ...] = ("time.now_signal", "time.now_heatmap", "time.now_gates")
+TIME_WORD_KEYS: tuple[str, ...] = (
+    "time.now_signal",
+    "time.now_signal_cut",
+    "time.now_heatmap",
+    "time.now_gates",
+)
 
 
 def _at(frame, t: int) -> float:
@@ -26,11 +31,12 @@ def _signal(spec: Spec, tr: Tr) -> str:
     if curves.empty:
         return ""
     measured = curves[curves["series"] == tr("time.measured")]
-    count = int(measured["layer"].max())
-    first, last = _at(measured, 1), _at(measured, count)
+    count, start = int(measured["layer"].max()), int(measured["layer"].min())
+    first, last = _at(measured, start), _at(measured, count)
     ratio = first / last if last > 0 else math.nan
-    return tr("time.now_signal").format(
-        first=num(first), last=num(last), count=count, ratio=num(ratio)
+    key = "time.now_signal" if start == 1 else "time.now_signal_cut"  # truncated backprop
+    return tr(key).format(
+        first=num(first), last=num(last), count=count, ratio=num(ratio), start=start
     )
 
 

@@ -105,8 +105,10 @@ class Board:
         diverged = sim.divergence.diverged_step if sim.divergence else None
         chance = SEQ_TASKS[cfg.seq_task].chance_loss
         return {
-            "heatmap": lambda: time_heatmap_chart(history, tr),
-            "signal": lambda: signal_chart(history, tr, theory_factor(history, cfg), cfg.arch),
+            "heatmap": lambda: time_heatmap_chart(history, tr, cfg.tbptt),
+            "signal": lambda: signal_chart(
+                history, tr, theory_factor(history, cfg), cfg.arch, cfg.tbptt
+            ),
             "loss": lambda: chance_loss_chart(history, tr, chance, diverged),
             "accuracy": lambda: charts.accuracy_chart(history, tr),
             "gates": lambda: gate_chart(history, tr, cfg.arch),
