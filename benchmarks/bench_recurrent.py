@@ -18,6 +18,21 @@ so the presets' size costs a little more.
 Repetitions are interleaved (a, b, c, a, b, c, ...) in a fresh order each round and the median
 per step is reported: wall clock and the process's CPU time. Target: b/a <= 1.25.
 
+One run (after the evaluated slice, the cells' own kernels and the gate probe's smaller
+products), load average 11 to 12 on the shared 2-core machine, ms per step, b/a:
+
+    cell  samples   wall: bare  burst   b/a    cpu: bare  burst   b/a
+    rnn       600        17.75  13.51  0.761        6.05   5.89  0.973
+    lstm      600        42.87  39.59  0.924       15.16  14.25  0.940
+    gru       600        82.91  74.83  0.903       15.70  14.99  0.955
+    rnn      4000        59.67  59.74  1.001        7.14   7.93  1.110
+    lstm     4000        96.60  92.41  0.957       18.09  18.56  1.026
+    gru      4000        71.58  56.48  0.789       17.22  15.74  0.914
+
+(before these changes: RNN 1.28-1.32, LSTM 1.16-1.33, GRU 1.10-1.19). A recorded step still costs
+0.6 to 0.8 of a bare step (the backward's dL/dh_t, the test loss, the gates), an unrecorded one
+no more than a bare step: the bare loop calls nn.*Cell, whose per-call checks the engine skips.
+
 With --budget, the engine's step time for the largest configs the compute budget allows
 (sim.config.max_burst_steps) and what a burst of that many steps takes.
 
