@@ -28,6 +28,12 @@ SEVERE_VANISH_RATIO = 1e-5
 EXPLODE_RATIO = 1e2
 GATE_SATURATION_SHARE = 0.5  # mean share of gate values below 0.05 or above 0.95
 
+# A divergence (sim.diagnosis._diverged) told through time: "step_diverged" when the signal across
+# time stayed level, and the weight matrix it names is one of three (1 input, 2 recurrent,
+# 3 output), not a layer in depth; the words say so (finding.*_time).
+THROUGH_TIME = {"diverged": "diverged_time", "step_diverged": "step_diverged_time"}
+DIVERGED_CODES = tuple(THROUGH_TIME.values())
+# Every code a recurrent network's diagnosis may give (each advised in sim.remedies.ADVICE).
 TIME_CODES = (
     "vanishing_time",
     "exploding_time",
@@ -35,12 +41,8 @@ TIME_CODES = (
     "gates_saturated",
     "not_learning_time",
     "healthy_time",
+    *DIVERGED_CODES,
 )
-# A divergence (sim.diagnosis._diverged) told through time: "step_diverged" when the signal across
-# time stayed level, and the weight matrix it names is one of three (1 input, 2 recurrent,
-# 3 output), not a layer in depth; the words say so (finding.*_time).
-THROUGH_TIME = {"diverged": "diverged_time", "step_diverged": "step_diverged_time"}
-DIVERGED_CODES = tuple(THROUGH_TIME.values())
 _RADIUS = RECURRENT_SCALARS.index("spectral_radius")
 
 
