@@ -117,8 +117,7 @@ def time_heatmap_chart(history: pd.DataFrame, tr: Tr, tbptt: int = 0) -> Spec:
     """Rows: time steps (T on top); columns: recorded training steps; colour: log10 ||dL/dh_t||
     on the layer heatmap's red-blue scale. Exact zeros (float32 underflow) are dark grey; those
     that truncated backprop (window `tbptt`) makes are left empty below a dashed rule (in the
-    data with `cut` true, value 0).
-    No time signal in the history: placeholder chart."""
+    data with `cut` true, value 0). No time signal in the history: placeholder chart."""
     rows = signal_rows(history)
     if rows.empty:
         return placeholder(tr)
