@@ -28,7 +28,7 @@ def test_page_runs(lang):
     assert len(at.dataframe) == 2 + 3  # properties, per-layer factors; each chart's numbers
     props = at.dataframe[2].value  # after the two function charts' numbers
     assert list(props[text(lang, "explorer.col_peak")]) == ["0.25", "1", "1"]
-    assert len(at.get("page_link")) == 3  # one Playground link per activation
+    assert len(at.main.get("page_link")) == 3  # one Playground link per activation
     assert query_of(at)["acts"] == "sigmoid,tanh,relu"
 
 
