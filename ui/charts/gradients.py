@@ -17,6 +17,7 @@ from ui.charts import trace
 from ui.charts.base import (
     MAX_ROWS,
     MUTED_COLOR,
+    SUBTITLE_WIDTH,
     UNDERFLOW_COLOR,
     Tr,
     at_floor,
@@ -68,13 +69,19 @@ def _marked(frame: pd.DataFrame, floor: float, tr: Tr, count: int) -> pd.DataFra
 # a. gradient norm per layer at the latest recorded step
 
 
-def grad_norm_chart(history: pd.DataFrame, tr: Tr, before: Trace | None = None) -> Spec:
+def grad_norm_chart(
+    history: pd.DataFrame,
+    tr: Tr,
+    before: Trace | None = None,
+    subtitle_width: int = SUBTITLE_WIDTH,
+) -> Spec:
     """Bars: ||dL/dW|| per layer at the latest recorded step, log axis, input -> output.
     Dots and line: the backward signal ||dL/dh|| at each layer's output, same axis.
     Background bands: vanishing / healthy / exploding, relative to the last hidden layer's
     backward signal (above).
     Exact zeros (float32 underflow) sit at the axis floor, marked and explained in the tooltip.
     `before`: the previous network's bars as a faint labelled line (ui.charts.trace).
+    `subtitle_width`: base.NARROW_SUBTITLE_WIDTH in a chart a third of the page wide (Home).
     Empty history: placeholder chart."""
     if not len(history):
         return placeholder(tr)
@@ -120,11 +127,15 @@ def grad_norm_chart(history: pd.DataFrame, tr: Tr, before: Trace | None = None) 
     if before is not None:
         data["before"] = trace.grad_norm_rows(before, count, lo)
         parts.extend(trace.layers(x, y))
-    subtitle = [
+    title, subtitle = tr("charts.grad_norm_title"), _grad_norm_subtitle(tr)
+    return chart(data, parts + labels, title, subtitle, subtitle_width=subtitle_width)
+
+
+def _grad_norm_subtitle(tr: Tr) -> list[str]:
+    return [
         tr("charts.grad_norm_subtitle"),
         tr("charts.band_note").format(low=f"{VANISH_RATIO:g}", high=f"{EXPLODE_RATIO:g}"),
     ]
-    return chart(data, parts + labels, tr("charts.grad_norm_title"), subtitle)
 
 
 def _bands(ref: float, lo: float, hi: float, tr: Tr, y_scale: Spec) -> tuple[list, Spec, Spec]:

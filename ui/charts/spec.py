@@ -30,6 +30,7 @@ from ui.charts.base import (
     MUTED_COLOR,
     NOMINAL,
     QUANT,
+    SUBTITLE_WIDTH,
     TEXT_COLOR,
     TITLE_WIDTH,
     Spec,
@@ -147,6 +148,7 @@ def chart(
     title: str,
     subtitle: str | list[str] | None = None,
     height: int = HEIGHT,
+    subtitle_width: int = SUBTITLE_WIDTH,
     **top: Any,
 ) -> Spec:
     """The whole chart: one view as it is, several as a layer; width is left to the container.
@@ -159,7 +161,7 @@ def chart(
     else:
         out["layer"] = layers
     out.update(top)
-    params = title_params(title, subtitle)
+    params = title_params(title, subtitle, subtitle_width)
     sentences = len([subtitle] if isinstance(subtitle, str) else subtitle or [])
     out["height"] = height + SUBTITLE_LINE * (len(params.get("subtitle", [])) - sentences)
     if isinstance(params["text"], list):
@@ -178,15 +180,18 @@ def describe(title: str, subtitle: str | list[str] | None = None) -> str:
     return ". ".join(part.rstrip(".") for part in [title, *texts] if part) + "."
 
 
-def title_params(title: str, subtitle: str | list[str] | None = None) -> Spec:
+def title_params(
+    title: str, subtitle: str | list[str] | None = None, subtitle_width: int = SUBTITLE_WIDTH
+) -> Spec:
     """Left-aligned title; title and subtitle broken into lines that fit a half-width chart
-    (Vega cuts a title line longer than the chart with "…" instead of wrapping it)."""
+    (Vega cuts a title line longer than the chart with "…" instead of wrapping it), the
+    subtitle's at `subtitle_width` cells (base.NARROW_SUBTITLE_WIDTH for a narrower chart)."""
     lines = wrap(title, TITLE_WIDTH)
     params: Spec = {"text": title if len(lines) == 1 else list(lines), "anchor": "start"}
     if len(lines) > 1:  # further lines go down from the first (by default they rise above it)
         params["baseline"] = "top"
     if subtitle:
-        params["subtitle"] = subtitle_lines(subtitle)
+        params["subtitle"] = subtitle_lines(subtitle, subtitle_width)
     return params
 
 

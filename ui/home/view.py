@@ -39,7 +39,10 @@ def picture() -> None:
     for col, name in zip(cols, PICTURE, strict=True):
         with col:
             st.markdown(f"**{t(f'home.picture_series_{name}')}**")
-            charts.show(st, charts.grad_norm_chart(first_step_history(name), tr))
+            spec = charts.grad_norm_chart(
+                first_step_history(name), tr, subtitle_width=charts.base.NARROW_SUBTITLE_WIDTH
+            )
+            charts.show(st, spec)
     st.caption(t("home.picture_caption"))
 
 
