@@ -61,9 +61,20 @@ def setup() -> None:
     # sees before it reaches the page. Hidden once closed (after its slide-out), it takes no Tab
     # stop. This can go when Tab on a fresh 390 px page reaches the page without it
     # (tests/browser/test_phone.py). The menu's entry for the current screen (ui.common.nav,
-    # not a link) gets the look Streamlit gives a link to the current page.
+    # not a link) gets the look Streamlit gives a link to the current page. Streamlit keeps a
+    # page link's and a button's label on one line and cuts the rest: links in the page's column
+    # (Home's starts, the FAQ's "Run this experiment") wrap instead, and Compare's row of seven
+    # factor buttons gets narrow padding so that "Normalisation" fits at 1280 px.
     st.html(
         """<style>
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"],
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p {
+  white-space: normal;
+}
+[class*="st-key-cmp_vary_"] button {
+  padding-left: 0.25rem;
+  padding-right: 0.25rem;
+}
 [data-testid="stSidebar"][data-collapsed="true"] {
   visibility: hidden;
   transition: visibility 0s 0.3s;
