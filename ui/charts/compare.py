@@ -49,11 +49,13 @@ LEGEND_COLUMNS = 1  # one run name a row: a long name is never cut, even on a ph
 
 def run_color(labels: Sequence[str], tr: Tr) -> Spec:
     """By run, the legend naming each run by what differs (ui.compare.panels.run_labels); the
-    same colour for the same run in every chart."""
+    same colour for the same run in every chart. Its symbol is a stroke in the run's dash, also
+    beside points (Vega's default there, a circle drawn with the dash, reads as a blot)."""
+    legend = {"columns": LEGEND_COLUMNS, "labelLimit": 0, "orient": "top", "title": None}
     return field(
         "run_label",
         NOMINAL,
-        legend={"columns": LEGEND_COLUMNS, "labelLimit": 0, "orient": "top", "title": None},
+        legend={**legend, "symbolType": "stroke", "symbolStrokeWidth": 2},
         scale={"domain": list(labels), "range": list(RUN_COLORS[: len(labels)])},
     )
 
