@@ -36,7 +36,7 @@ TEXT_COLOR, MUTED_COLOR = "#1f1b2d", "#5c5f6b"  # 16.8:1 and 6.4:1 on white
 
 # A subtitle line of at most this many Latin characters (a CJK character counts as two) fits a
 # chart in half the page's width: Vega cuts a longer title line with "…" instead of wrapping it.
-SUBTITLE_WIDTH = 60
+SUBTITLE_WIDTH = 54
 NARROW_SUBTITLE_WIDTH = 34  # the same in a third of the page's width (Home's two pictures)
 TITLE_WIDTH = 36  # the same for a title line, in its larger font (a 390 px phone fits ~40)
 

@@ -187,7 +187,10 @@ def title_params(
     (Vega cuts a title line longer than the chart with "…" instead of wrapping it), the
     subtitle's at `subtitle_width` cells (base.NARROW_SUBTITLE_WIDTH for a narrower chart)."""
     lines = wrap(title, TITLE_WIDTH)
-    params: Spec = {"text": title if len(lines) == 1 else list(lines), "anchor": "start"}
+    # limit 0: no cut at the plot's width, which beside a legend or on a phone is narrower than
+    # the chart the lines were broken for (a 390 px phone cut Chinese subtitles with "…")
+    text = title if len(lines) == 1 else list(lines)
+    params: Spec = {"text": text, "anchor": "start", "limit": 0}
     if len(lines) > 1:  # further lines go down from the first (by default they rise above it)
         params["baseline"] = "top"
     if subtitle:
