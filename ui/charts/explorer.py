@@ -132,10 +132,11 @@ def depth_chart(
             tip("value", QUANT, tr("explorer.ratio"), ".3e"),
         ],
     }
+    # labelLimit 0: whole names (Vega cut "Slope alone (max f′, weight gain 1)" at 160 px)
     dash = field(
         "kind_label",
         NOMINAL,
-        legend={"direction": "horizontal", "orient": "top"},
+        legend={"direction": "horizontal", "labelLimit": 0, "orient": "top"},
         scale={"domain": [kinds["best_case"], kinds["mean_field"]], "range": list(DASHES)},
         title=None,
     )
