@@ -123,6 +123,10 @@ def test_nothing_in_the_main_column_comes_before_train_for_the_keyboard(sized, s
     past them."""
     page = sized(viewport)
     open_app(page, server, "playground", f"{QUERY}&lang=en")
+    # a page at rest with Train enabled (a reader does not Tab within a frame of the load)
+    page.wait_for_selector(".st-key-train button:not([disabled])", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector(IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_timeout(500)
     visited = tabs_to(page, "train", most=3 * MAX_TABS)
     assert visited[-1] == "train", visited
     assert visited[visited.index("main") + 1] == "train", visited  # main: the scrolling column
