@@ -141,6 +141,9 @@ def test_nothing_in_the_main_column_comes_before_train_for_the_keyboard(sized, s
     # Tab to the skip link, Enter, Tab: Train, at any width
     page.goto("about:blank")
     open_app(page, server, "playground", f"{QUERY}&lang=en")
+    page.wait_for_selector(".st-key-train button:not([disabled])", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector(IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_timeout(1000)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert tabs_to(page, "train", most=1) == ["train"]
