@@ -5,14 +5,13 @@ import streamlit as st
 from ui.common.guard import guarded
 from ui.common.i18n import current_lang, t
 from ui.common.notices import url_notice
-from ui.playground import actions, panels, state
+from ui.playground import actions, panels, screen, state
 from ui.playground.board import Board
 from ui.playground.controls import config_controls, settings_panel
 from ui.room import learner, seat
 from ui.workshop import banner, check, pin
 
 PREFIX = "pg_"
-ICON_DIAGNOSIS = ":material/stethoscope:"
 
 # One run at a time touches the lab: a rerun started while a burst still runs (fastReruns) waits
 # here until that burst has stopped at its next progress callback (see ui.playground.lab).
@@ -50,27 +49,8 @@ with lab.lock:
     learner.seat_ui(check.get_progress())  # a room link opened on the Playground seats here
     seat.visit(teacher_pin.exercise)
     banner.banner(lab, teacher_pin, current_lang(), training=bool(steps))
-    status, findings = st.empty(), st.empty()
     panels.before_after(lab)
     board = Board(lab.cache, panels.before_trace(lab))
-
-    if steps and lab.sim is not None:
-        sim = lab.sim
-        panels.status(lab, status)
-        panels.training_notice(findings)
-
-        def live() -> None:
-            board.draw_live(sim)
-            panels.status(lab, status)
-
-        actions.train(lab, steps, progress, live=live)
-        actions.action_bar_ui(lab, bar)  # free again (or disabled: a diverged network)
-
-    panels.status(lab, status)
-    with findings.container(), st.expander(t("playground.diagnosis"), expanded=True,
-                                           icon=ICON_DIAGNOSIS):  # fmt: skip
-        panels.diagnosis(lab)
-    if lab.sim is not None:
-        board.draw(lab.sim)
+    screen.train_and_show(lab, steps, board, bar, progress)
     with st.expander(t("playground.export"), icon=":material/download:"):
         panels.export(lab)

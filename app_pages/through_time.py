@@ -5,7 +5,7 @@ import streamlit as st
 from ui.common.guard import guarded
 from ui.common.i18n import t
 from ui.common.notices import url_notice
-from ui.playground import actions, panels
+from ui.playground import actions, panels, screen
 from ui.through_time import state
 from ui.through_time.board import Board
 from ui.through_time.cells import compare_link
@@ -42,27 +42,8 @@ with lab.lock:
     actions.action_bar_ui(lab, bar, busy=bool(steps))
     url_notice(url_problems)  # below the settings: a notice never moves the control touched
     panels.notices(lab, change, training=bool(steps))
-    status, findings = st.empty(), st.empty()
     board = Board(lab.cache, lab.cfg)
-
-    if steps and lab.sim is not None:
-        sim = lab.sim
-        panels.status(lab, status)
-        panels.training_notice(findings)
-
-        def live() -> None:
-            board.draw_live(sim)
-            panels.status(lab, status)
-
-        actions.train(lab, steps, progress, live=live)
-        actions.action_bar_ui(lab, bar)  # free again (or disabled: a diverged network)
-
-    panels.status(lab, status)
-    with findings.container(), st.expander(t("playground.diagnosis"), expanded=True,
-                                           icon=":material/stethoscope:"):  # fmt: skip
-        panels.diagnosis(lab)
-    if lab.sim is not None:
-        board.draw(lab.sim)
+    screen.train_and_show(lab, steps, board, bar, progress)
     if lab.cfg.arch == "rnn":  # what the signal chart's dashed line is
         st.caption(t("time.theory_help"))
     compare_link(lab.cfg)
