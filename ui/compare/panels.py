@@ -62,7 +62,8 @@ def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
             )
         else:
             shown = [_difference(k, getattr(cfg, k), tr) for k in varied]
-            name = ", ".join(shown[:2]) + (f" +{len(shown) - 2}" if len(shown) > 2 else "")
+            more = f" +{len(shown) - 2}" if len(shown) > 2 else ""
+            name = tr("compare.run_join").join(shown[:2]) + more
         labels.append(f"{i + 1} · {name}")
     return labels
 
@@ -70,7 +71,9 @@ def run_labels(cfgs: list[RunConfig], tr=t) -> list[str]:
 def _difference(name: str, value, tr) -> str:
     """'Activation: Tanh'; a cell by its name alone ('LSTM'), which says what it is."""
     shown = value_text(name, value, tr)
-    return shown if name == "arch" else f"{field_label(name, tr)}: {shown}"
+    if name == "arch":
+        return shown
+    return tr("compare.run_difference", field=field_label(name, tr), value=shown)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -90,7 +90,8 @@ def factors_now(names: list[str], init: str, depth: int, engine: pd.DataFrame, t
         measured = f"{seen:.3f}" if math.isfinite(seen) else "–"
         parts.append(tr("explorer.depth_now_one", act=label, theory=f"{theory:.3f}", seen=measured))
     init_name = choice_label("init", init, tr)
-    return tr("explorer.depth_now", init=init_name, depth=depth, factors="; ".join(parts))
+    factors = tr("charts.now_join").join(parts)
+    return tr("explorer.depth_now", init=init_name, depth=depth, factors=factors)
 
 
 def factor_table(names: list[str], init: str, depth: int, engine: pd.DataFrame, tr) -> pd.DataFrame:
