@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sim import codec
 from sim.analysis import compare
 from sim.config import RunConfig, max_burst_steps
 from sim.device import cpu_threads, thread_cost
@@ -20,15 +19,17 @@ from ui.common.i18n import t, translator
 from ui.common.urlstate import with_lang
 from ui.common.wording import field_label, value_text
 from ui.compare.lab import CompareLab
+from ui.playground import state as playground_state
+from ui.through_time import state as time_state
 
 BURST_SIZES = (10, 50, 100, 200, 500)
 RUN_DOTS = (":blue[●]", ":orange[●]", ":green[●]", ":violet[●]")  # near ui.charts.compare's
 DEFAULT_BURST = 100
 PRESETS_KEY = "cmp_presets"
 BURST_KEY = "cmp_burst"
-OPEN_IN = {  # recurrent or not: the screen that trains a run alone
-    False: ("app_pages/playground.py", "compare.open_in_playground"),
-    True: ("app_pages/through_time.py", "compare.open_in_time"),
+OPEN_IN = {  # recurrent or not: the screen that trains a run alone, and its URL for the run
+    False: ("app_pages/playground.py", "compare.open_in_playground", playground_state.query_of),
+    True: ("app_pages/through_time.py", "compare.open_in_time", time_state.query_of),
 }
 
 
@@ -139,12 +140,12 @@ def run_list(lab: CompareLab, labels: list[str]) -> None:
             st.caption(t("compare.run_step", step=step) + (f" · {state}" if state else ""))
             if lab.comparison is not None and i > 0:
                 st.caption(t(f"compare.init_{lab.comparison.init_relations[i]}"))
-            page, label = OPEN_IN[cfg.recurrent]
+            page, label, query_of = OPEN_IN[cfg.recurrent]
             st.page_link(
                 page,
                 label=t(label),
                 icon=":material/open_in_new:",
-                query_params=with_lang(codec.to_query(cfg)),
+                query_params=with_lang(query_of(cfg)),
             )
 
 

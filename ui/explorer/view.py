@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sim import codec
 from sim.activations import ACTIVATIONS
 from sim.analysis.sweep import depth_sweep
 from sim.analysis.theory import backward_factor, properties
@@ -19,6 +18,7 @@ from sim.slots import SLOTS
 from ui.common.i18n import t
 from ui.common.urlstate import with_lang
 from ui.common.wording import choice_label
+from ui.playground import state as playground_state
 
 MEASURED_POINTS = 6  # depths the engine measures per activation
 
@@ -131,5 +131,5 @@ def playground_links(names: list[str], init: str, depth: int, labels: dict[str, 
             "app_pages/playground.py",
             label=t("explorer.try", name=labels[name]),
             icon=":material/open_in_new:",
-            query_params=with_lang(codec.to_query(cfg)),
+            query_params=with_lang(playground_state.query_of(cfg)),
         )

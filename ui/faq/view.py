@@ -11,7 +11,6 @@ from lessons import snapshot
 from lessons.claims import ClaimEvidence, supports
 from lessons.faq import FIXED_EXAMPLE, Faq, article_code, fill, fixed_example_source
 from lessons.measures import Measurement
-from sim import codec
 from sim.analysis import compare
 from sim.presets import PRESETS, TIME_PRESETS
 from sim.slots import SLOTS
@@ -21,6 +20,7 @@ from ui.common import nav
 from ui.common.guard import guarded
 from ui.common.i18n import current_lang, t, translator
 from ui.common.urlstate import with_lang
+from ui.playground import state as playground_state
 from ui.through_time import state as time_state
 
 EXPLORER = "app_pages/explorer.py"
@@ -91,7 +91,7 @@ def links(meta: dict) -> None:
             "app_pages/playground.py",
             label=t("faq.run_in_playground", name=t(f"playground.preset_{presets[0]}")),
             icon=":material/play_circle:",
-            query_params=with_lang(codec.to_query(PRESETS[presets[0]].cfg)),
+            query_params=with_lang(playground_state.query_of(PRESETS[presets[0]].cfg)),
         )
     runs = [PRESETS[p].cfg for p in meta.get("compare", []) if p in PRESETS]
     if len(runs) >= 2:
@@ -113,7 +113,7 @@ def links(meta: dict) -> None:
             "app_pages/playground.py",
             label=t("faq.also_preset", name=t(f"playground.preset_{name}")),
             icon=":material/science:",
-            query_params=with_lang(codec.to_query(PRESETS[name].cfg)),
+            query_params=with_lang(playground_state.query_of(PRESETS[name].cfg)),
         )
     time_links(meta)
 
@@ -127,7 +127,7 @@ def time_links(meta: dict) -> None:
             THROUGH_TIME,
             label=t(key, name=t(f"time.preset_{name}")),
             icon=":material/play_circle:" if i == 0 else ":material/science:",
-            query_params=with_lang(time_state.TABLE.query(TIME_PRESETS[name].cfg.to_dict())),
+            query_params=with_lang(time_state.query_of(TIME_PRESETS[name].cfg)),
         )
 
 
