@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ui.charts.base import Tr, num
 from ui.charts.spec import Spec
-from ui.charts.words import rows, sentence
+from ui.charts.words import SENTENCES, ends, heatmap_words, rows
 
 TIME_WORD_KEYS: tuple[str, ...] = (
     "time.now_signal",
@@ -21,50 +22,21 @@ TIME_WORD_KEYS: tuple[str, ...] = (
 )
 
 
-def _at(frame, t: int) -> float:
-    here = frame.loc[frame["layer"] == t, "value"]
-    return float(here.iloc[-1]) if len(here) else math.nan
-
-
-def _signal(spec: Spec, tr: Tr) -> str:
+def _signal(spec: Spec, tr: Tr, facts: dict) -> str:
     curves = rows(spec, "curves")
     if curves.empty:
         return ""
     measured = curves[curves["series"] == tr("time.measured")]
     count, start = int(measured["layer"].max()), int(measured["layer"].min())
-    first, last = _at(measured, start), _at(measured, count)
-    ratio = first / last if last > 0 else math.nan
     key = "time.now_signal" if start == 1 else "time.now_signal_cut"  # truncated backprop
-    return tr(key).format(
-        first=num(first), last=num(last), count=count, ratio=num(ratio), start=start
-    )
+    return tr(key).format(**ends(measured, start, count), count=count, start=start)
 
 
-def _heatmap(spec: Spec, tr: Tr) -> str:
-    cells = rows(spec, "cells")
-    if cells.empty:
-        return ""
-    count, start, end = (
-        int(cells["layer"].max()),
-        int(cells["step"].min()),
-        int(cells["step"].max()),
-    )
-    at_start, at_end = cells[cells["step"] == start], cells[cells["step"] == end]
-    return tr("time.now_heatmap").format(
-        start=start,
-        end=end,
-        count=count,
-        first=num(_at(at_start, 1)),
-        last=num(_at(at_end, 1)),
-        out_first=num(_at(at_start, count)),
-        out_last=num(_at(at_end, count)),
-    )
-
-
-def _gates(spec: Spec, tr: Tr, arch: str) -> str:
+def _gates(spec: Spec, tr: Tr, facts: dict) -> str:
     gates = rows(spec, "gates")
     if gates.empty:
         return ""
+    arch = facts.get("arch", "lstm")
     mean = gates.loc[gates["series"] == tr(f"time.gate_{arch}"), "value"]
     saturated = gates.loc[gates["series"] == tr("time.gate_saturated"), "value"]
     if mean.empty:
@@ -75,14 +47,15 @@ def _gates(spec: Spec, tr: Tr, arch: str) -> str:
     )
 
 
+# The Playground's table with Through time's own charts over it (loss and accuracy are shared).
+TIME_SENTENCES: dict[str, Callable[[Spec, Tr, dict], str]] = {
+    **SENTENCES,
+    "signal": _signal,
+    "heatmap": heatmap_words("time.now_heatmap"),
+    "gates": _gates,
+}
+
+
 def time_sentence(name: str, spec: Spec | None, tr: Tr, **facts: Any) -> str:
     """What the Through time chart `name` shows now; "" for no chart or nothing drawn yet."""
-    if spec is None:
-        return ""
-    if name == "signal":
-        return _signal(spec, tr)
-    if name == "heatmap":
-        return _heatmap(spec, tr)
-    if name == "gates":
-        return _gates(spec, tr, facts.get("arch", "lstm"))
-    return sentence(name, spec, tr, **facts)  # loss, accuracy: the Playground's sentences
+    return "" if spec is None else TIME_SENTENCES[name](spec, tr, facts)

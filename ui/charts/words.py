@@ -68,9 +68,16 @@ def _layer(n: int, tr: Tr, output: bool = False) -> str:
     return tr("charts.now_output") if output else tr("charts.now_layer").format(n=int(n))
 
 
-def _at(frame: pd.DataFrame, layer: int, column: str = "value") -> float:
+def latest(frame: pd.DataFrame, layer: int, column: str = "value") -> float:
+    """The last value drawn at one layer (a time step on Through time); nan when none."""
     here = frame.loc[frame["layer"] == layer, column]
     return float(here.iloc[-1]) if len(here) else math.nan
+
+
+def ends(frame: pd.DataFrame, first: int, last: int) -> dict[str, str]:
+    """The words {first}, {last} and {ratio} (first / last) for the latest values at two layers."""
+    a, b = latest(frame, first), latest(frame, last)
+    return {"first": num(a), "last": num(b), "ratio": num(a / b if b > 0 else math.nan)}
 
 
 def _last(frame: pd.DataFrame, split: str) -> tuple[int, float] | None:
@@ -90,33 +97,35 @@ def _grad_norm(spec: Spec, tr: Tr, facts: dict) -> str:
     bars = rows(spec, "bars")
     if bars.empty:
         return ""
-    count = int(bars["layer"].max())
-    first, last = _at(bars, 1), _at(bars, count)
-    ratio = first / last if last > 0 else math.nan
-    text = tr("charts.now_grad_norm")
-    return text.format(
-        step=int(bars["step"].max()), first=num(first), last=num(last), ratio=num(ratio)
-    )
+    words = ends(bars, 1, int(bars["layer"].max()))
+    return tr("charts.now_grad_norm").format(step=int(bars["step"].max()), **words)
 
 
-def _heatmap(spec: Spec, tr: Tr, facts: dict) -> str:
-    cells = rows(spec, "cells")
-    if cells.empty:
-        return ""
-    count, start, end = (
-        int(cells["layer"].max()),
-        int(cells["step"].min()),
-        int(cells["step"].max()),
-    )
-    at_start, at_end = cells[cells["step"] == start], cells[cells["step"] == end]
-    return tr("charts.now_heatmap").format(
-        start=start,
-        end=end,
-        first=num(_at(at_start, 1)),
-        last=num(_at(at_end, 1)),
-        out_first=num(_at(at_start, count)),
-        out_last=num(_at(at_end, count)),
-    )
+def heatmap_words(key: str) -> Callable[[Spec, Tr, dict], str]:
+    """The sentence of a step x layer heatmap (a step x time step one on Through time): the
+    first and last rows' values at its first and last step, in the catalog sentence `key`."""
+
+    def words(spec: Spec, tr: Tr, facts: dict) -> str:
+        cells = rows(spec, "cells")
+        if cells.empty:
+            return ""
+        count, start, end = (
+            int(cells["layer"].max()),
+            int(cells["step"].min()),
+            int(cells["step"].max()),
+        )
+        at_start, at_end = cells[cells["step"] == start], cells[cells["step"] == end]
+        return tr(key).format(
+            start=start,
+            end=end,
+            count=count,
+            first=num(latest(at_start, 1)),
+            last=num(latest(at_end, 1)),
+            out_first=num(latest(at_start, count)),
+            out_last=num(latest(at_end, count)),
+        )
+
+    return words
 
 
 def _curves(spec: Spec, tr: Tr, kind: str, fmt: Callable[[float], str], chance: str) -> str:
@@ -191,9 +200,9 @@ def _activations(spec: Spec, tr: Tr, facts: dict) -> str:
         return ""
     a, b = int(stats["layer"].min()), int(stats["layer"].max())
     return tr("charts.now_activations").format(
-        first=num(_at(stats, a, "act_std")),
+        first=num(latest(stats, a, "act_std")),
         first_layer=_layer(a, tr),
-        last=num(_at(stats, b, "act_std")),
+        last=num(latest(stats, b, "act_std")),
         last_layer=_layer(b, tr),
     )
 
@@ -261,7 +270,7 @@ def _dist(quantity: str) -> Callable[[Spec, Tr, dict], str]:
 # One entry per chart: the Playground's cells by name, the Explorer's and the FAQ's charts.
 SENTENCES: dict[str, Callable[[Spec, Tr, dict], str]] = {
     "grad_norm": _grad_norm,
-    "heatmap": _heatmap,
+    "heatmap": heatmap_words("charts.now_heatmap"),
     "loss": _loss,
     "accuracy": _accuracy,
     "decision": _decision,
