@@ -28,12 +28,11 @@ Then the depth sweep: 3 activations x 6 depths at initialisation, after import (
 from __future__ import annotations
 
 import argparse
-import random
-import statistics
 import time
 
 import torch
 
+from benchmarks.measure import interleaved_bursts
 from sim.analysis.sweep import depth_sweep
 from sim.config import RunConfig, test_size
 from sim.data import make_data
@@ -116,7 +115,7 @@ def time_config(name: str, optimizer: str, rounds: int) -> dict[str, dict[str, f
     }
     if optimizer == "adam":
         runners["plain"] = plain_loop(cfg)
-    return interleaved(runners, STEPS[name], rounds)
+    return interleaved_bursts(runners, STEPS[name], rounds, warmup=5)
 
 
 def plain_loop(cfg: RunConfig) -> BareLoop:
@@ -124,25 +123,6 @@ def plain_loop(cfg: RunConfig) -> BareLoop:
     loop = BareLoop(cfg)
     loop.optimizer = torch.optim.Adam(loop.model.parameters(), lr=cfg.lr, foreach=False)
     return loop
-
-
-def interleaved(runners: dict, n: int, rounds: int) -> dict[str, dict[str, float]]:
-    """Median ms per step of each runner's n-step bursts, in a fresh order each round: wall
-    clock and process CPU time."""
-    for r in runners.values():  # warm up: allocator, lazy optimiser state, first-call paths
-        r.burst(5)
-    wall: dict[str, list[float]] = {k: [] for k in runners}
-    cpu: dict[str, list[float]] = {k: [] for k in runners}
-    for _ in range(rounds):
-        for key in random.sample(list(runners), len(runners)):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            runners[key].burst(n)
-            wall[key].append((time.perf_counter() - start) / n * 1e3)
-            cpu[key].append((time.process_time() - start_cpu) / n * 1e3)
-    return {
-        "wall": {k: statistics.median(v) for k, v in wall.items()},
-        "cpu": {k: statistics.median(v) for k, v in cpu.items()},
-    }
 
 
 def optimizer_speed(rounds: int) -> None:
@@ -153,7 +133,7 @@ def optimizer_speed(rounds: int) -> None:
         cfg = RunConfig(device="cpu", **shape)
         loops = {"default": plain_loop(cfg), "fused": BareLoop(cfg)}
         assert loops["fused"].optimizer.defaults.get("fused"), "the engine's Adam is not fused"
-        times = interleaved(loops, STEPS.get(name, 200), rounds)["wall"]
+        times = interleaved_bursts(loops, STEPS.get(name, 200), rounds, warmup=5)["wall"]
         d, f = times["default"], times["fused"]
         print(f"{name:24} {d:10.3f} {f:9.3f} {d / f:14.2f}")
 

@@ -44,13 +44,12 @@ With --budget, the engine's step time for the largest configs the compute budget
 from __future__ import annotations
 
 import argparse
-import random
-import statistics
 import time
 
 import torch
 from torch import nn
 
+from benchmarks.measure import interleaved_bursts
 from sim.config import RunConfig, max_burst_steps, test_size
 from sim.nn.recurrent import build_recurrent
 from sim.presets import TIME_BASE
@@ -113,24 +112,6 @@ class FusedLoop(BareLoop):
         return self.head(out[:, -1])
 
 
-def interleaved(runners: dict, n: int, rounds: int) -> dict[str, dict[str, float]]:
-    """Median ms per step of each runner's n-step bursts, in a fresh order each round."""
-    for r in runners.values():  # warm up: allocator, lazy optimiser state, first-call paths
-        r.burst(3)
-    wall: dict[str, list[float]] = {k: [] for k in runners}
-    cpu: dict[str, list[float]] = {k: [] for k in runners}
-    for _ in range(rounds):
-        for key in random.sample(list(runners), len(runners)):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            runners[key].burst(n)
-            wall[key].append((time.perf_counter() - start) / n * 1e3)
-            cpu[key].append((time.process_time() - start_cpu) / n * 1e3)
-    return {
-        "wall": {k: statistics.median(v) for k, v in wall.items()},
-        "cpu": {k: statistics.median(v) for k, v in cpu.items()},
-    }
-
-
 def compare(rounds: int, steps: int, sizes: list[int]) -> None:
     head = f"{'cell':5} {'samples':>7} {'clock':5} {'bare ms':>8} {'burst ms':>9} {'fused ms':>9}"
     print(head + f" {'b/a':>6}")
@@ -138,7 +119,7 @@ def compare(rounds: int, steps: int, sizes: list[int]) -> None:
         for arch in ARCHS:
             cfg = TIME_BASE.replace(arch=arch, n_samples=n_samples, device="cpu")
             runners = {"bare": BareLoop(cfg), "burst": Simulation(cfg), "fused": FusedLoop(cfg)}
-            for clock, t in interleaved(runners, steps, rounds).items():
+            for clock, t in interleaved_bursts(runners, steps, rounds, warmup=3).items():
                 print(
                     f"{arch:5} {n_samples:7d} {clock:5} {t['bare']:8.2f} {t['burst']:9.2f} "
                     f"{t['fused']:9.2f} {t['burst'] / t['bare']:6.3f}"

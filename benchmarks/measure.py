@@ -1,11 +1,15 @@
-"""What the load tests read from the machine: CPU time and resident memory of a set of processes
-(the servers, with their children) and of the whole machine, via psutil."""
+"""What the benchmarks read from the machine: CPU time and resident memory of a set of processes
+(the servers, with their children) and of the whole machine, via psutil; and the interleaved
+per-step timing of training loops that the engine benchmarks compare."""
 
 from __future__ import annotations
 
 import contextlib
+import random
 import statistics
 import threading
+import time
+from typing import Protocol
 
 import psutil
 
@@ -97,3 +101,36 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def fmt(x: float | None, unit: str = "s") -> str:
     return "-" if x is None else f"{x:.2f} {unit}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Training loops, interleaved
+
+
+class Bursty(Protocol):
+    """Anything that trains n more steps on a call: Simulation, and the benchmarks' bare loops."""
+
+    def burst(self, n: int) -> object: ...
+
+
+def interleaved_bursts(
+    runners: dict[str, Bursty], n: int, rounds: int, warmup: int
+) -> dict[str, dict[str, float]]:
+    """Median ms per step of each runner's n-step bursts, in a fresh order each round so that a
+    noisy machine hits them all alike: {"wall": {name: ms}, "cpu": {name: ms}}, the wall clock
+    and the process's CPU time. Each runner first trains `warmup` steps (the allocator, lazy
+    optimiser state, first-call paths)."""
+    for runner in runners.values():
+        runner.burst(warmup)
+    wall: dict[str, list[float]] = {k: [] for k in runners}
+    cpu: dict[str, list[float]] = {k: [] for k in runners}
+    for _ in range(rounds):
+        for key in random.sample(list(runners), len(runners)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            runners[key].burst(n)
+            wall[key].append((time.perf_counter() - start) / n * 1e3)
+            cpu[key].append((time.process_time() - start_cpu) / n * 1e3)
+    return {
+        "wall": {k: statistics.median(v) for k, v in wall.items()},
+        "cpu": {k: statistics.median(v) for k, v in cpu.items()},
+    }
