@@ -32,4 +32,6 @@ if __name__ == "__main__":  # a script run: Streamlit runs every script as __mai
     frame.sidebar(page)
     frame.run(page)
 else:  # imported by `streamlit run` to serve it (uvicorn loads `streamlit_app:app`)
-    app = st.App(__file__, lifespan=warm.lifespan, routes=warm.routes())
+    app = st.App(
+        __file__, lifespan=warm.lifespan, routes=warm.routes(), middleware=warm.middleware()
+    )

@@ -5,7 +5,8 @@
 `streamlit run streamlit_app.py` on a free loopback port, one Chromium session (Playwright), and
 the server's resident memory (process and children, psutil) read at each stage:
 
-1. after start-up (healthy, no session yet: torch is not imported until a page needs it),
+1. after start-up (healthy, no session yet; the server answers only once warm, ui.common.warm,
+   so torch, every screen's modules and a tiny trained network are already loaded),
 2. after the Home page's first run (the frame),
 3. after the Playground's first run (torch, the default network, the untrained charts),
 4. after one default burst (the Train button as it comes: 200 steps),

@@ -6,7 +6,8 @@
 
 Each replica is `streamlit run` on a loopback port of its own; the proxy (deploy/haproxy.cfg)
 keeps every learner on the replica that served their first page. The proxy starts once every
-replica is healthy and warm (ui.common.warm: what every page needs, loaded at its start), so no
+replica is healthy, which a replica is only once warm (ui.common.warm: what every page needs,
+loaded before it answers; the second wait, on /api/warm, covers a warm-up that overran), so no
 learner's first page waits for a cold replica. Rooms and recorded checks live
 in the classroom database, which every replica must share: the command passes
 GRADLAB_DATABASE_URL to all of them. Use PostgreSQL in production; the default SQLite file only

@@ -1,12 +1,12 @@
-"""The server warms what every page needs when it starts, not on the first visitor
-(ui.common.warm, started by the st.App in streamlit_app.py). Each test starts a fresh
-`streamlit run` of its own: the suite's shared server has had visitors already."""
+"""The server warms what every page needs before it answers anyone, not on the first visitor
+(ui.common.warm, the lifespan of the st.App in streamlit_app.py): its first health check
+already finds it warm. Each test starts a fresh `streamlit run` of its own: the suite's shared
+server has had visitors already."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +25,6 @@ from tests.browser.helpers import (
 )
 from ui.common import warm
 
-WARM_TIMEOUT_S = 300  # the warm-up imports torch and trains a tiny network: slow on a busy box
 CHART = "[data-testid='stVegaLiteChart']"
 
 
@@ -49,15 +48,6 @@ def warm_state(url: str) -> dict:
         return json.loads(r.read())
 
 
-def wait_warm(url: str) -> dict:
-    deadline = time.monotonic() + WARM_TIMEOUT_S
-    got = warm_state(url)
-    while got["state"] == "warming" and time.monotonic() < deadline:
-        time.sleep(0.5)
-        got = warm_state(url)
-    return got
-
-
 def open_playground(browser, url: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
     page = context.new_page()
@@ -78,9 +68,15 @@ def test_the_warm_up_imports_what_every_screen_imports():
     assert WARM_PATH == warm.ROUTE  # deploy.serve waits on the same route
 
 
-def test_the_server_is_warm_before_its_first_visitor(browser):
+def test_the_page_names_the_chunks_it_needs_for_preloading():
+    header = warm.preload_header()
+    assert header.count("rel=modulepreload") >= len(warm.PRELOAD) - 5, header  # found by name
+    assert "ArrowVegaLiteChart." in header and "Radio." in header
+
+
+def test_the_server_is_warm_when_its_health_check_first_answers(browser):
     with fresh_server("warm_before") as (url, log):
-        before = wait_warm(url)  # no browser has connected yet
+        before = warm_state(url)  # asked right after the first "ok", before any browser
         assert before["state"] == "ready", before
         assert list(before["done"]) == [name for name, _ in warm.STEPS]
         assert before["waited"] == 0
@@ -95,12 +91,15 @@ def test_the_server_is_warm_before_its_first_visitor(browser):
             assert "warm in" in f.read()
 
 
-def test_a_visitor_during_the_warm_up_gets_the_whole_page(browser):
-    with fresh_server("warm_during") as (url, _):
-        context, page = open_playground(browser, url)  # at once: the server may still warm
+def test_a_visitor_at_once_gets_the_whole_page_warm(browser):
+    with fresh_server("warm_at_once") as (url, _):
+        context, page = open_playground(browser, url)  # as soon as the health check answers
         try:
             assert page.locator("[data-testid='stException']").count() == 0
             assert page.get_by_role("heading", level=1).count() >= 1
+            got = page.request.get(f"{url}/playground?lang=en")
+            assert "rel=modulepreload" in got.headers.get("link", "")
         finally:
             context.close()
-        assert wait_warm(url)["state"] == "ready"
+        got = warm_state(url)
+        assert got["state"] == "ready" and got["waited"] == 0, got

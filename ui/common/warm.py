@@ -1,20 +1,22 @@
-"""Warm what every page needs when the server starts, not on the first visitor.
+"""Warm what every page needs before the server answers anyone, not on the first visitor.
 
 `streamlit run streamlit_app.py` serves the app as an `st.App` whose lifespan calls `start()`:
 a daemon thread imports every module the screens import, reads both catalogs and the FAQ,
 builds a tiny network and trains it a few steps (the first optimiser imports torch._dynamo, a
-large part of a cold first page) and draws its charts, while the server already answers its
-health check. The imports of the screens where learners land (FIRST_PAGES) come first; a
-script run that begins before they are over waits for them (`wait()`), so a visitor who comes
-at once draws the page as soon as a cold server would, rather than sharing the cores with the
-same imports; from there the two threads share what is left (a module being imported by one
-is waited for by the other, never loaded twice). `GET /api/warm` says how far it got. AppTest
-runs the script without the lifespan: nothing warms and nothing waits.
+large part of a cold first page) and draws its charts. The lifespan waits for it (at most
+WAIT_S) before uvicorn serves its socket, so the first health check that answers finds the
+server warm, and a visitor who comes at that instant gets a warm page. A failed warm-up is
+logged and the server serves cold. `Preload` has the page's HTML name the frontend's code
+chunks that the first page needs, so that a fresh browser fetches them at once. `GET /api/warm`
+says how far the warm-up got. A script run that begins while it is still going (only after an
+overrun) waits for the first FIRST_STEPS (`wait()`). AppTest runs the script without the
+lifespan: nothing warms and nothing waits.
 """
 
 from __future__ import annotations
 
 import ast
+import asyncio
 import importlib
 import threading
 import time
@@ -27,7 +29,7 @@ from typing import Any
 from streamlit.logger import get_logger
 
 ROOT = Path(__file__).resolve().parents[2]
-WAIT_S = 120.0  # the longest a first visitor waits for the warm-up before running cold
+WAIT_S = 60.0  # the longest the server stays silent for its warm-up before it serves cold
 FIRST_PAGES = ("app_pages/home.py", "app_pages/playground.py")  # where learners land first
 ROUTE = "/api/warm"
 
@@ -46,6 +48,7 @@ class Warmth:
 
 WARMTH = Warmth()
 _first = threading.Event()  # the first FIRST_STEPS are over (or the warm-up failed)
+_over = threading.Event()  # every step is over (or the warm-up failed)
 _started = threading.Lock()  # held for good by the first start()
 
 
@@ -140,6 +143,7 @@ def _run(began: float) -> None:
     finally:
         WARMTH.seconds = round(time.monotonic() - began, 2)
         _first.set()
+        _over.set()
     if WARMTH.state == "ready":
         steps = ", ".join(f"{name} {s:.1f} s" for name, s in WARMTH.done.items())
         log.info("warm in %.1f s (first page %.1f s): %s", WARMTH.seconds, WARMTH.first_page, steps)
@@ -173,9 +177,77 @@ def state() -> dict[str, Any]:
 
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
-    """Start the warm-up when the server starts; the server answers at once."""
-    start()
+    """Warm before the server answers anyone. uvicorn runs the lifespan's startup before it
+    serves its socket, so nothing (the health check included) is answered until the warm-up is
+    over, at most WAIT_S: "healthy" means "warm". Off the event loop, so Ctrl-C still stops it;
+    a warm-up that fails or overruns is logged, and the server serves cold."""
+    if start():
+        await asyncio.to_thread(_over.wait, WAIT_S)
+        if not _over.is_set():
+            log.warning("warm-up not over after %.0f s: serving while it goes on", WAIT_S)
     yield
+
+
+# Streamlit's frontend loads each kind of element's code the first time a page shows one, and
+# shows nothing of the page (its heading included) until every chunk the page's first elements
+# need has arrived: a fresh browser fetched the Playground's in four rounds, one after another,
+# over half its wait for the heading. The page's HTML names them in a `Link: rel=modulepreload`
+# header, so the browser fetches them all at once, while it loads the app itself. The chunks are
+# the first Playground's (read in the browser's resource timing); their hashed file names are
+# looked up in the installed Streamlit. This can go if Streamlit bundles or preloads them itself.
+PRELOAD = (
+    "PageLink", "Radio", "useFormValidation", "useField", "useFormReset", "useSlot",
+    "WidgetLabel", "styled-components", "WidgetLabelHelpIconInline", "useBasicWidgetState",
+    "Button", "Selectbox", "useMenuTrigger", "Autocomplete", "useLoadMoreSentinel",
+    "useCollator", "Input", "useSyncComboBoxEnterTargetFocus", "sortBy", "_baseMap",
+    "useTextField", "useFilter", "ErrorOutline.esm", "Cancel.esm", "WidgetLabelHelpIcon",
+    "requiredField", "Slider", "moment", "formatNumber", "numbro", "sprintfjs",
+    "withCalculatedWidth", "formatMoment", "Checkbox", "checkboxIndicatorStyles", "NumberInput",
+    "TextField", "InputInstructions", "Html", "purify.es", "Metric", "printWidthCap",
+    "CustomTheme", "loadVegaEmbed", "ArrowVegaLiteChart", "FileDownload.esm", "downloadDataUrl",
+    "TableChart.esm", "Quiver", "range", "unzip", "recordbatch", "serialization",
+    "withFullScreenWrapper", "vega-interpreter", "embed", "linear", "defaultLocale", "init",
+    "string", "value", "ordinal", "time", "cubic", "threshold", "colors", "treemap",
+    "DownloadButton", "createDownloadLinkElement",
+)  # fmt: skip
+
+
+def preload_header() -> str:
+    """The `Link` header value naming PRELOAD's files in this Streamlit ("" if none is found)."""
+    import streamlit
+
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    by_stem: dict[str, list[str]] = {}
+    for f in sorted(folder.glob("*.js")) if folder.is_dir() else []:
+        by_stem.setdefault(f.name[: -len(".js")].rpartition(".")[0], []).append(f.name)
+    names = [n for stem in PRELOAD for n in by_stem.get(stem, [])[:1]]
+    return ", ".join(f"<./static/js/{n}>; rel=modulepreload" for n in names)
+
+
+class Preload:
+    """ASGI middleware: the preload header on every HTML page (st.App(middleware=...))."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.header = app, preload_header().encode("latin-1")
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or not self.header:
+            return await self.app(scope, receive, send)
+
+        async def send_with_link(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                if headers.get(b"content-type", b"").startswith(b"text/html"):
+                    message["headers"] = [*message.get("headers", []), (b"link", self.header)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_link)
+
+
+def middleware() -> list:
+    from starlette.middleware import Middleware
+
+    return [Middleware(Preload)]
 
 
 def routes() -> list:
