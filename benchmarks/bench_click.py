@@ -48,6 +48,7 @@ sentences ~10, Arrow ~4, no tables.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -67,10 +68,13 @@ CHROMIUM = "/usr/bin/chromium"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 REST_MS = 400  # "at rest": no script run starts for this long after the last one ended
 
-# Records the click time and every change of the script state (performance.now(), ms).
+# Records the click time and every change of the script state (performance.now(), ms). The
+# listener and the observer are installed once a page; each click starts a fresh record.
 WATCH = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
   window.__bench = {click: null, changes: []};
+  if (window.__benchWatching) return;
+  window.__benchWatching = true;
+  const app = document.querySelector("[data-testid='stApp']");
   document.addEventListener('pointerdown', () => {
     if (window.__bench.click === null) window.__bench.click = performance.now();
   }, true);
@@ -191,23 +195,33 @@ SHOWS_STEP = """n => {
 }"""
 
 
-def click(page, pid: int, selector: str, step: int | None = None) -> tuple[float, float]:
-    """(server CPU-s, s from click to rest) for one click on `selector`; with `step`, at rest
-    only once the page shows that step."""
+def browser_cpu() -> float:
+    """CPU seconds so far of the Chromium processes this benchmark started (its children)."""
+    total = 0.0
+    for proc in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if "chrom" in proc.name():
+                total += sum(proc.cpu_times()[:2])  # user + system
+    return total
+
+
+def click(page, pid: int, selector: str, step: int | None = None) -> tuple[float, float, float]:
+    """(server CPU-s, s from click to rest, browser CPU-s) for one click on `selector`; with
+    `step`, at rest only once the page shows that step."""
     page.wait_for_selector(IDLE, state="attached")
     page.wait_for_timeout(300)  # the previous run's websocket traffic is over
     page.evaluate(WATCH)
-    before = tree_cpu([pid])
+    before, drawn = tree_cpu([pid]), browser_cpu()
     page.locator(selector).first.click()
     page.wait_for_function(AT_REST, arg=REST_MS, timeout=120_000, polling=20)
     if step is not None:
         page.wait_for_function(SHOWS_STEP, arg=step, timeout=120_000, polling=20)
         page.wait_for_function(AT_REST, arg=REST_MS, timeout=120_000, polling=20)
-    cpu = tree_cpu([pid]) - before
-    return cpu, page.evaluate(SETTLED) / 1000
+    cpu, browser = tree_cpu([pid]) - before, browser_cpu() - drawn
+    return cpu, page.evaluate(SETTLED) / 1000, browser
 
 
-def one_round(page, pid: int) -> tuple[tuple[float, float], tuple[float, float]]:
+def one_round(page, pid: int) -> tuple[tuple, tuple]:
     """A fresh network, Train 200, Step: (the Train click, the Step click)."""
     click(page, pid, ".st-key-reset button")
     return click(page, pid, ".st-key-train button", 200), click(
@@ -224,12 +238,43 @@ def open_playground(browser, port: int):
     return page
 
 
-def report(name: str, rows: list[tuple[float, float]], cpu_target: str, time_target: str) -> None:
+def yardstick(reps: int = 5) -> tuple[float, float]:
+    """The training alone, in this process on one torch thread (as the server trains a default
+    network): median CPU-s of `Simulation(RunConfig()).burst(200)` on a fresh network, and of
+    one more step after it. The server's CPU over these reads the same on any machine."""
+    import torch
+
+    from sim.config import RunConfig
+    from sim.train.simulation import Simulation
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        bursts, steps = [], []
+        for _ in range(reps + 1):  # the first is the warm-up
+            sim = Simulation(RunConfig())
+            start = time.process_time()
+            sim.burst(200)
+            bursts.append(time.process_time() - start)
+            start = time.process_time()
+            sim.burst(1)
+            steps.append(time.process_time() - start)
+    finally:
+        torch.set_num_threads(threads)
+    return statistics.median(bursts[1:]), statistics.median(steps[1:])
+
+
+Click = tuple[float, float, float]  # server CPU-s, s from click to rest, browser CPU-s
+
+
+def report(name: str, rows: list[Click], alone: float, cpu_target: str, time_target: str) -> None:
     cpu = statistics.median(r[0] for r in rows)
     wall = statistics.median(r[1] for r in rows)
-    each = ", ".join(f"{c:.2f}/{w:.2f}" for c, w in rows)
-    print(f"{name}: server CPU median {cpu:.3f} s {cpu_target}; click -> at rest median"
-          f" {wall:.3f} s {time_target}   (cpu/wall each: {each})")  # fmt: skip
+    each = ", ".join(f"{c:.2f}/{w:.2f}" for c, w, _ in rows)
+    browser = statistics.median(r[2] for r in rows)
+    print(f"{name}: server CPU median {cpu:.3f} s = {cpu / alone:.1f}x training {cpu_target};"
+          f" click -> at rest median {wall:.3f} s {time_target}; browser CPU median"
+          f" {browser:.2f} s   (cpu/wall each: {each})")  # fmt: skip
 
 
 def main() -> None:
@@ -241,6 +286,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    burst_alone, step_alone = yardstick()  # before the servers and the browser start
 
     prof = Path(tempfile.gettempdir()) / f"bench_click_{os.getpid()}.txt"
     roots = {"now": ROOT}
@@ -271,10 +318,12 @@ def main() -> None:
             browser.close()
         print(f"Playground defaults, Train 200 then Step, n={args.reps} after a warm-up,"
               f" {psutil.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")  # fmt: skip
+        print(f"Yardstick, in this process on one torch thread: burst(200) {burst_alone:.3f}"
+              f" CPU-s, one step {step_alone * 1000:.1f} CPU-ms")  # fmt: skip
         for name, got in rows.items():
             print(f"[{name}]")
-            report("Train 200", got["train"], "(target <= 0.35)", "(target <= 0.8)")
-            report("Step     ", got["step"], "", "(target <= 0.5)")
+            report("Train 200", got["train"], burst_alone, "(target <= 1.75x)", "(target <= 0.8)")
+            report("Step     ", got["step"], step_alone, "", "(target <= 0.5)")
     finally:
         if spy is not None:
             spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
