@@ -13,14 +13,19 @@ run records the seconds from that navigation to the Playground's heading (`stMai
 its first chart (`stVegaLiteChart`), from the server's start to its first healthy answer, and
 how long the run waited before opening the page. With --against,
 runs of the two trees alternate, so a busy moment of the shared machine hits both. Medians.
-Target (issue 17, one learner, quiet 2-core machine): the heading within 4 s.
+Target (issue 17, one learner, quiet 2-core machine): the heading within 4 s. Since the server
+answers its health check only once warm (ui.common.warm), "at once" and "once warm" are the same
+moment for the current tree.
 
-Measured here (2 Dec 2026, the shared 2-core machine at load 11-14), `--against e2f5238` (before
-the warm-up), one run, medians of 3, heading / first chart in seconds:
-                  before          now
-    at once       8.1 / 15.7      8.6 / 18.3    (a visitor during the imports waits for them)
-    after 5 s     6.8 / 16.7      3.7 / 10.6
-    once warm    10.6 / 23.1      2.7 / 10.1    (warm 11.7 s after healthy; before: 30 s)
+Measured here (2 Dec 2026), `--reps 1 --against a8d27aa` (before the server waited for its
+warm-up and preloaded the page's code), heading / first chart in seconds. The shared 2-core
+machine was at load 14-15: these figures say little, re-measure on a quiet machine.
+                  a8d27aa                          now
+    at once      21.9 / 49.7 (healthy 11.8 s)     18.0 / 44.4 (healthy 34.7 s, warm)
+    after 5 s    23.0 / 56.0                      23.2 / 38.5
+    once warm     9.7 / 28.4                      12.7 / 52.6
+Earlier, on a quiet machine (`--reps 3`, before these changes): at once 6.90 / 14.66, after 5 s
+5.20 / 9.86, once warm 4.26 / 8.32 (warm 8.1 s after healthy).
 """
 
 from __future__ import annotations

@@ -220,7 +220,7 @@ def preload_header() -> str:
     by_stem: dict[str, list[str]] = {}
     for f in sorted(folder.glob("*.js")) if folder.is_dir() else []:
         by_stem.setdefault(f.name[: -len(".js")].rpartition(".")[0], []).append(f.name)
-    names = [n for stem in PRELOAD for n in by_stem.get(stem, [])[:1]]
+    names = [n for stem in PRELOAD for n in by_stem.get(stem, [])]  # a stem may name two
     return ", ".join(f"<./static/js/{n}>; rel=modulepreload" for n in names)
 
 
