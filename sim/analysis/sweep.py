@@ -36,7 +36,7 @@ import pandas as pd
 import torch
 
 from sim.config import RunConfig, max_burst_steps
-from sim.history import LAYER_METRICS
+from sim.history import LAYER_METRICS, History
 from sim.presets import BASE
 from sim.train.simulation import Simulation
 
@@ -101,17 +101,53 @@ def depth_sweep(
     budget, before training anything.
     """
     configs = sweep_configs(activations, depths, init, base, seed)
+    return run_sweep(configs, steps, _measure, COLUMNS, "depth", on_network)
+
+
+# ---------------------------------------------------------------------------------------------
+# The loop every sweep runs (this depth sweep, and sim.cli.sweep_time's through time)
+
+
+def run_sweep(
+    configs: list[RunConfig],
+    steps: int,
+    measure: Callable[[RunConfig, int], dict],
+    columns: tuple[str, ...],
+    size: str,
+    on_network: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """One row per config, `measure(cfg, steps)`, trained one after another on one torch thread;
+    the frame has `columns`, with `size` (the column that grows: depth, seq_len) and step as
+    int64. Raises ValueError when `steps` is over a config's compute budget, before training."""
     for cfg in configs:
         if (why := steps_over_budget(cfg, max(1, steps))) is not None:
             raise ValueError(why)
     rows = []
     with one_thread():
         for cfg in configs:
-            rows.append(_measure(cfg, steps))
+            rows.append(measure(cfg, steps))
             if on_network is not None:
                 on_network(len(rows), len(configs))
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    return frame.astype({"depth": "int64", "step": "int64", "diverged": "bool"})
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.astype({size: "int64", "step": "int64", "diverged": "bool"})
+
+
+def trained(cfg: RunConfig, steps: int) -> tuple[History, int | None, bool]:
+    """A sweep's network after `steps` (0: one step, measured on the initial weights): its
+    records, which record to read (step 1's, or the latest; None when the very first step
+    diverged and nothing was recorded) and whether the burst diverged."""
+    sim = Simulation(cfg)
+    result = sim.burst(max(1, steps))
+    records = sim.records
+    if not len(records.rec_steps):
+        return records, None, result.diverged
+    return records, 0 if steps <= 0 else -1, result.diverged
+
+
+def as_row(row: dict, columns: tuple[str, ...]) -> dict:
+    """The row with every missing column NaN and numpy floats as Python floats."""
+    row = {c: math.nan for c in columns} | row
+    return {k: float(v) if isinstance(v, np.floating) else v for k, v in row.items()}
 
 
 @contextlib.contextmanager
@@ -128,15 +164,12 @@ def one_thread() -> Iterator[None]:
 
 
 def _measure(cfg: RunConfig, steps: int) -> dict:
-    sim = Simulation(cfg)
-    result = sim.burst(max(1, steps))
-    records = sim.records
+    records, at, diverged = trained(cfg, steps)
     d = cfg.depth
     row = {"activation": cfg.activation, "init": cfg.init, "depth": d}
-    row |= {"step": 0, "diverged": result.diverged}
-    if not len(records.rec_steps):  # diverged on the very first step: nothing measured
-        return row | {c: math.nan for c in COLUMNS if c not in row}
-    at = 0 if steps <= 0 else -1  # step 1 (initial weights), or the latest record
+    row |= {"step": 0, "diverged": diverged}
+    if at is None:  # diverged on the very first step: nothing measured
+        return as_row(row, COLUMNS)
     grad = records.rec_layers[at, _GRAD].astype(np.float64)  # (depth + 1,)
     signal = records.rec_layers[at, _SIGNAL].astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -150,4 +183,4 @@ def _measure(cfg: RunConfig, steps: int) -> dict:
             "signal_ratio": signal_ratio,
             "factor": np.power(signal_ratio, 1.0 / (d - 1)) if d >= 2 else math.nan,
         }
-    return {k: float(v) if isinstance(v, np.floating) else v for k, v in row.items()}
+    return as_row(row, COLUMNS)

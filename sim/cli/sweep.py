@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from sim.analysis.sweep import depth_sweep
@@ -46,23 +47,12 @@ def handle(args: argparse.Namespace) -> int:
     base = config_from_args(args, BASE)
     activations = [_checked("activation", a) for a in split_list("--activations", args.activations)]
     depths = [_checked("depth", d) for d in split_list("--depths", args.depths)]
-    bar = ProgressBar.for_args(args)
-    try:
-        frame = depth_sweep(
-            activations,
-            depths,
-            init=base.init,
-            steps=args.steps,
-            base=base,
-            seed=base.seed,
-            on_network=lambda done, total: bar.draw(done, total, "networks"),
-        )
-    except ValueError as exc:  # ConfigError included: a combination over the budget
-        raise UsageError(str(exc)) from None
-    finally:
-        bar.close()
-    emit(frame, args.format, sys.stdout)
-    return 0
+    return _table(
+        args,
+        lambda on_network: depth_sweep(
+            activations, depths, base.init, args.steps, base, base.seed, on_network
+        ),
+    )
 
 
 def _through_time(args: argparse.Namespace) -> int:
@@ -72,11 +62,20 @@ def _through_time(args: argparse.Namespace) -> int:
     if "mlp" in archs:
         raise UsageError("--archs: through time takes rnn, lstm or gru (mlp: use --depths)")
     lens = [_checked("seq_len", t) for t in split_list("--seq_lens", args.seq_lens or [TIME_LENS])]
+    return _table(
+        args,
+        lambda on_network: sweep_time.time_sweep(
+            sweep_time.time_configs(archs, activations, lens, base), args.steps, on_network
+        ),
+    )
+
+
+def _table(args: argparse.Namespace, sweep: Callable[[Callable[[int, int], None]], Any]) -> int:
+    """Run `sweep(on_network)` under a progress bar and print its frame; a config or step count
+    over the budget is a usage error."""
     bar = ProgressBar.for_args(args)
     try:
-        configs = sweep_time.time_configs(archs, activations, lens, base)
-        on_network = lambda done, total: bar.draw(done, total, "networks")  # noqa: E731
-        frame = sweep_time.time_sweep(configs, args.steps, on_network)
+        frame = sweep(lambda done, total: bar.draw(done, total, "networks"))
     except ValueError as exc:  # ConfigError included: a combination over the budget
         raise UsageError(str(exc)) from None
     finally:

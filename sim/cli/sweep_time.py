@@ -20,16 +20,14 @@ Columns
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.sweep import one_thread, steps_over_budget
+from sim.analysis.sweep import as_row, run_sweep, trained
 from sim.config import RNN_ACTIVATIONS, RunConfig
 from sim.history import RECURRENT_SCALARS, TIME_METRICS
-from sim.train.simulation import Simulation
 
 COLUMNS = (
     "arch",
@@ -68,29 +66,16 @@ def time_sweep(
 ) -> pd.DataFrame:
     """Train each config for `steps` (0: measure at initialisation) and tabulate its signal
     through time. Raises ValueError when `steps` is over a config's compute budget."""
-    for cfg in configs:
-        if (why := steps_over_budget(cfg, max(1, steps))) is not None:
-            raise ValueError(why)
-    rows = []
-    with one_thread():
-        for cfg in configs:
-            rows.append(_measure(cfg, steps))
-            if on_network is not None:
-                on_network(len(rows), len(configs))
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    return frame.astype({"seq_len": "int64", "step": "int64", "diverged": "bool"})
+    return run_sweep(configs, steps, _measure, COLUMNS, "seq_len", on_network)
 
 
 def _measure(cfg: RunConfig, steps: int) -> dict:
-    sim = Simulation(cfg)
-    result = sim.burst(max(1, steps))
-    records = sim.records
+    records, at, diverged = trained(cfg, steps)
     activation = cfg.activation if cfg.arch == "rnn" else "-"
     row = {"arch": cfg.arch, "activation": activation, "seq_len": cfg.seq_len}
-    row |= {"step": 0, "diverged": result.diverged}
-    if not len(records.rec_steps):  # diverged on the very first step: nothing measured
-        return row | {c: math.nan for c in COLUMNS if c not in row}
-    at = 0 if steps <= 0 else -1  # step 1 (initial weights), or the latest record
+    row |= {"step": 0, "diverged": diverged}
+    if at is None:  # diverged on the very first step: nothing measured
+        return as_row(row, COLUMNS)
     step = int(records.rec_steps[at])
     signal = records.rec_times[at, _SIGNAL].astype(np.float64)  # (T,)
     first, last = signal[0], signal[-1]
@@ -100,4 +85,4 @@ def _measure(cfg: RunConfig, steps: int) -> dict:
     loss = records.step_values[np.searchsorted(records.step_steps, step), 0]
     row |= {"step": step, "first_signal": first, "last_signal": last, "signal_ratio": ratio}
     row |= {"factor": factor, "radius": records.rec_model[at, _RADIUS], "loss": loss}
-    return {k: float(v) if isinstance(v, np.floating) else v for k, v in row.items()}
+    return as_row(row, COLUMNS)
