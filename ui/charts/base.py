@@ -23,7 +23,7 @@ Spec = dict[str, Any]  # a Vega-Lite spec as a plain dict (ui.charts.spec builds
 QUANT, ORDINAL, NOMINAL = "quantitative", "ordinal", "nominal"  # Vega-Lite encoding types
 
 MAX_ROWS = 5000  # rows one chart may send (a 60 x 60 decision surface and 1,000 points fit)
-HEIGHT = 260  # pixels; width is left to the container (width="stretch")
+HEIGHT = 200  # pixels of plot (spec.chart adds the title, legend and axes); width: the container's
 
 # One palette for "which layer": input side dark violet, output side green-yellow, the same
 # mapping in every chart (viridis cut short of its pale end, which vanishes on white).

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ui.charts.base import (
-    HEIGHT,
     MAX_ROWS,
     UNDERFLOW_COLOR,
     Tr,
@@ -36,7 +35,6 @@ from ui.charts.spec import (
     underflow_marks,
     view,
 )
-from ui.charts.training import LEGEND_LINE
 
 # Okabe-Ito blue, orange, bluish green, reddish purple: apart under deuteranopia and
 # protanopia; each run also has its own dash, a second cue beside the colour
@@ -66,10 +64,9 @@ def run_dash(labels: Sequence[str]) -> Spec:
     return field("run_label", NOMINAL, legend=None, scale=scale)
 
 
-def legend_height(labels: Sequence[str], height: int = HEIGHT) -> int:
-    """The chart's height with the legend's further rows added, so the plot keeps its own."""
-    rows = -(-len(labels) // LEGEND_COLUMNS)
-    return height + LEGEND_LINE * max(0, rows - 1)
+def legend_rows(labels: Sequence[str]) -> int:
+    """Rows the runs' legend takes under the plot (chart's `legend_rows`)."""
+    return -(-len(labels) // LEGEND_COLUMNS)
 
 
 def _curves(frame: pd.DataFrame, name: str, labels: Sequence[str]) -> pd.DataFrame:
@@ -115,7 +112,7 @@ def loss_overlay(
     lines = view(
         "runs", mark("line", clip=True, strokeWidth=1.6), _over_steps(rows, y, labels, tr, value)
     )
-    return chart({"runs": rows}, [lines], tr("compare.loss_title"), height=legend_height(labels))
+    return chart({"runs": rows}, [lines], tr("compare.loss_title"), legend_rows=legend_rows(labels))
 
 
 def accuracy_overlay(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec | None:
@@ -130,7 +127,7 @@ def accuracy_overlay(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec
     line = mark("line", point={"size": 12}, strokeWidth=1.6)
     lines = view("runs", line, _over_steps(rows, y, labels, tr, value))
     title = tr("compare.accuracy_title")
-    return chart({"runs": rows}, [lines], title, height=legend_height(labels))
+    return chart({"runs": rows}, [lines], title, legend_rows=legend_rows(labels))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,4 +170,4 @@ def grad_by_layer(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec:
         underflow_marks("runs", base, UNDERFLOW_COLOR),
     ]
     title, subtitle = tr("compare.grad_title"), tr("compare.grad_subtitle")
-    return chart({"runs": rows}, layers, title, subtitle, height=legend_height(labels))
+    return chart({"runs": rows}, layers, title, subtitle, legend_rows=legend_rows(labels))

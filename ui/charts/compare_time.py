@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ui.charts.base import UNDERFLOW_COLOR, Tr, at_floor, log_domain, run_metric
-from ui.charts.compare import legend_height, loss_overlay, run_color, run_dash
+from ui.charts.compare import legend_rows, loss_overlay, run_color, run_dash
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
@@ -26,6 +26,7 @@ from ui.charts.spec import (
     chart,
     mark,
     placeholder,
+    text_lines,
     tip,
     title_params,
     underflow_marks,
@@ -66,8 +67,7 @@ def signal_by_run(frame: pd.DataFrame, labels: Sequence[str], tr: Tr) -> Spec:
         underflow_marks("curves", {"x": x, "y": y}, UNDERFLOW_COLOR),
     ]
     title, subtitle = tr("time.signal_title"), tr("compare.signal_time_subtitle")
-    height = legend_height(labels)
-    return chart({"curves": curves}, layers, title, subtitle, height=height)
+    return chart({"curves": curves}, layers, title, subtitle, legend_rows=legend_rows(labels))
 
 
 def loss_by_run(
@@ -91,5 +91,5 @@ def run_heatmap(frame: pd.DataFrame, run: int, label: str, tr: Tr) -> Spec:
     if "title" not in spec:  # a placeholder
         return spec
     title = title_params(label, tr("time.heatmap_subtitle"))
-    lines = [len(t["text"]) if isinstance(t["text"], list) else 1 for t in (spec["title"], title)]
-    return {**spec, "title": title, "height": spec["height"] + TITLE_LINE * (lines[1] - lines[0])}
+    added = text_lines(title)[0] - text_lines(spec["title"])[0]
+    return {**spec, "title": title, "height": spec["height"] + TITLE_LINE * added}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import HEIGHT, Tr, as_frame, at_floor, log_domain, num
+from ui.charts.base import Tr, as_frame, at_floor, log_domain, num
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
@@ -91,7 +91,8 @@ def function_chart(
     subtitle = [tr("explorer.df_subtitle")] if column == "df" else []
     if zoom:
         subtitle.append(tr("explorer.zoom_note", lo=ZOOM[0], hi=ZOOM[1]))
-    return chart(data, layers, tr(f"explorer.title_{column}"), subtitle or None)
+    title = tr(f"explorer.title_{column}")
+    return chart(data, layers, title, subtitle or None, legend_rows=1)  # the colours, on top
 
 
 def _depth_rows(theory: pd.DataFrame, measured: pd.DataFrame, names, kinds) -> pd.DataFrame:
@@ -132,11 +133,12 @@ def depth_chart(
             tip("value", QUANT, tr("explorer.ratio"), ".3e"),
         ],
     }
-    # labelLimit 0: whole names (Vega cut "Slope alone (max f′, weight gain 1)" at 160 px)
+    # labelLimit 0: whole names (Vega cut "Slope alone (max f′, weight gain 1)" at 160 px); below
+    # the plot, one a row: beside the colours' legend on top it ran past a phone's right edge
     dash = field(
         "kind_label",
         NOMINAL,
-        legend={"direction": "horizontal", "labelLimit": 0, "orient": "top"},
+        legend={"columns": 1, "labelLimit": 0, "orient": "bottom"},
         scale={"domain": [kinds["best_case"], kinds["mean_field"]], "range": list(DASHES)},
         title=None,
     )
@@ -151,7 +153,8 @@ def depth_chart(
         view("depth", dot, base, where="datum.kind == 'measured'"),
     ]
     title, subtitle = tr("explorer.depth_title"), tr("explorer.depth_subtitle")
-    return chart({"depth": rows}, layers, title, subtitle, height=HEIGHT + 40)
+    # the colours' row on top, the two line styles one a row below
+    return chart({"depth": rows}, layers, title, subtitle, legend_rows=3)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ import pandas as pd
 from ui.charts.base import Tr, as_frame, num
 from ui.charts.spec import QUANT, Spec, chart, field, mark, step_field, tip, view
 
-# pixels: a small picture under the code, tall enough for the loss axis's title beside the plot
+# pixels of plot: a small picture under the code, taller than the loss axis's title beside it
 # (a rotated title longer than the plot pushed the chart's title above its top edge)
-HEIGHT = 300
+HEIGHT = 200
 # One colour and one dash per line whatever the language (a nominal scale would sort the names,
 # and 损失/梯度范数 sort the other way round from Loss/Gradient norm); Okabe-Ito blue and a
 # darkened vermilion (axis titles 5:1 on white) stay apart under deuteranopia and protanopia.

@@ -16,8 +16,7 @@ from classroom.views import PassRate
 from ui.charts.base import Tr
 from ui.charts.spec import NOMINAL, QUANT, Spec, chart, field, mark, placeholder, tip, view
 
-BAR_HEIGHT = 32  # pixels per exercise ...
-FRAME_HEIGHT = 110  # ... plus the title, the subtitle and the axis, which share the height
+BAR_HEIGHT = 32  # pixels of plot per exercise (chart() adds the title, subtitle and axis)
 TRIED_COLOR, PASSED_COLOR = "#c7d7ea", "#2e7d32"
 
 
@@ -56,11 +55,10 @@ def pass_rate_chart(rates: Sequence[PassRate], titles: Mapping[str, str], tr: Tr
         mark("bar", color=PASSED_COLOR, height={"band": 0.5}),
         {"y": y, "x": field("rate", QUANT, scale=x_scale, axis=axis), "tooltip": tips},
     )
-    height = FRAME_HEIGHT + BAR_HEIGHT * len(rates)
     return chart(
         {"rates": frame},
         [tried, passed],
         tr("room.chart_title"),
         tr("room.chart_subtitle"),
-        height=height,
+        height=BAR_HEIGHT * len(rates),
     )

@@ -46,8 +46,15 @@ from ui.charts.numbers import table_of as table_of
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 
-SUBTITLE_LINE = 14  # pixels a subtitle line takes (Streamlit's chart theme)
-TITLE_LINE = 18  # pixels a title line takes
+# The height model. Streamlit fits the WHOLE chart into the spec's `height`: title and subtitle
+# lines, legend rows, axes and the plot. So a chart names its plot's height and what it carries,
+# and chart() adds the room for the rest (pixels, Streamlit's chart theme):
+TITLE_LINE = 18  # a title line
+SUBTITLE_LINE = 14  # a subtitle line
+LEGEND_LINE = 36  # a legend row above or below the plot (a legend beside it takes no height)
+LEGEND_GAP = 18  # between the plot and the legend's first row
+X_AXIS = 44  # the x axis's labels and its title
+PADDING = 58  # the view's padding, the gap under the title and Streamlit's own margin
 # Streamlit lays a spec's own config over its chart theme: text colours that pass 4.5:1.
 CONFIG: Spec = {
     "axis": {"labelColor": MUTED_COLOR, "titleColor": TEXT_COLOR},
@@ -149,12 +156,13 @@ def chart(
     subtitle: str | list[str] | None = None,
     height: int = HEIGHT,
     subtitle_width: int = SUBTITLE_WIDTH,
+    legend_rows: int = 0,
     **top: Any,
 ) -> Spec:
     """The whole chart: one view as it is, several as a layer; width is left to the container.
 
-    Streamlit fits the whole chart, title included, into `height`: each line that wrapping adds
-    to a subtitle adds its height, so the plot keeps the size it has with unbroken sentences."""
+    `height` is the plot's; `legend_rows` the legend rows drawn above or below it. The spec's
+    height adds the room for them and the title, subtitle and axis lines (outer_height)."""
     out: Spec = {"$schema": SCHEMA}
     if len(layers) == 1:
         out.update(layers[0])
@@ -162,15 +170,27 @@ def chart(
         out["layer"] = layers
     out.update(top)
     params = title_params(title, subtitle, subtitle_width)
-    sentences = len([subtitle] if isinstance(subtitle, str) else subtitle or [])
-    out["height"] = height + SUBTITLE_LINE * (len(params.get("subtitle", [])) - sentences)
-    if isinstance(params["text"], list):
-        out["height"] += TITLE_LINE * (len(params["text"]) - 1)
+    out["height"] = outer_height(params, height, legend_rows)
     out["datasets"] = datasets
     out["title"] = params
     out["config"] = CONFIG
     out.setdefault("description", describe(title, subtitle))
     return out
+
+
+def text_lines(params: Spec) -> tuple[int, int]:
+    """(title lines, subtitle lines) of a chart's title parameters (title_params)."""
+    text = params["text"]
+    return len(text) if isinstance(text, list) else 1, len(params.get("subtitle", []))
+
+
+def outer_height(params: Spec, plot: int = HEIGHT, legend_rows: int = 0) -> int:
+    """The spec height that leaves `plot` pixels to the plot under the title `params`, with
+    `legend_rows` legend rows and an x axis: the one height model of every chart."""
+    titles, subtitles = text_lines(params)
+    room = TITLE_LINE * titles + SUBTITLE_LINE * subtitles
+    room += LEGEND_LINE * legend_rows + (LEGEND_GAP if legend_rows else 0)
+    return plot + room + X_AXIS + PADDING
 
 
 def describe(title: str, subtitle: str | list[str] | None = None) -> str:

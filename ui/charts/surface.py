@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ui.charts.base import HEIGHT, Tr, nice_ceil
+from ui.charts.base import Tr, nice_ceil
 from ui.charts.spec import NOMINAL, QUANT, Spec, chart, field, mark, placeholder, tip, view
 
 MAX_POINTS = 1000  # data points drawn over the surface (every k-th beyond that)
@@ -140,7 +140,7 @@ def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr
     independent = {"color": "independent", "fill": "independent"}
     title = tr("charts.surface_title_cls" if classify else "charts.surface_title_reg")
     resolve = {"legend": independent, "scale": independent}
-    return chart(data, layers, title, height=HEIGHT + 60, resolve=resolve)
+    return chart(data, layers, title, resolve=resolve)
 
 
 def _diverging(domain: tuple[float, float, float], colors: tuple[str, str, str]) -> Spec:

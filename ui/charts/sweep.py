@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import HEIGHT, UNDERFLOW_COLOR, Tr, at_floor, log_domain
+from ui.charts.base import UNDERFLOW_COLOR, Tr, at_floor, log_domain
 from ui.charts.spec import (
     NOMINAL,
     QUANT,
@@ -20,13 +20,11 @@ from ui.charts.spec import (
     underflow_marks,
     view,
 )
-from ui.charts.training import LEGEND_LINE
 
 SCHEME = "tableau10"  # one colour per activation and init
 DASHES = ([1, 0], [5, 3])  # at initialisation, after training
 LEGEND_COLUMNS = 1  # one network a row under the plot: all nine of 3 x 3 show, even on a phone
-AXIS_ROOM = 100  # Streamlit fits axes and legend into the height too: the plot keeps ~240 px,
-# taller than its rotated y-axis title (which would otherwise push the title out of the top)
+PLOT_HEIGHT = 240  # taller than its rotated y-axis title (which pushed the title out of the top)
 
 
 def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
@@ -75,7 +73,7 @@ def sweep_chart(sweep: pd.DataFrame, quantity: str, tr: Tr) -> Spec:
         view("sweep", mark("point", filled=True, size=40), base),
         underflow_marks("sweep", base, UNDERFLOW_COLOR),
     ]
-    # the legend rows (and the line-style key above the plot) add their height to the plot's
-    rows_below = -(-len(labels) // LEGEND_COLUMNS) + (len(whens) > 1)
-    height = HEIGHT + AXIS_ROOM + LEGEND_LINE * rows_below
-    return chart({"sweep": rows}, layers, tr(f"compare.sweep_{quantity}_title"), height=height)
+    # the networks' rows under the plot, and the line-style key above it
+    legend = -(-len(labels) // LEGEND_COLUMNS) + (len(whens) > 1)
+    title = tr(f"compare.sweep_{quantity}_title")
+    return chart({"sweep": rows}, layers, title, height=PLOT_HEIGHT, legend_rows=legend)

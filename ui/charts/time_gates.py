@@ -26,7 +26,6 @@ from ui.charts.spec import (
     tip,
     view,
 )
-from ui.charts.training import LEGEND_LINE
 
 GATED = ("lstm", "gru")
 GATE_METRICS = ("forget_gate", "gate_saturation")
@@ -81,5 +80,5 @@ def gate_chart(history: pd.DataFrame, tr: Tr, arch: str) -> Spec | None:
     }
     layers = [view("gates", mark("line", strokeWidth=2, point=True), encoding)]
     subtitle = tr(f"time.gate_subtitle_{arch}")
-    title, height = tr(f"time.gate_title_{arch}"), HEIGHT + LEGEND_LINE + EXTRA_PLOT
-    return chart({"gates": rows}, layers, title, subtitle, height=height)
+    title, height = tr(f"time.gate_title_{arch}"), HEIGHT + EXTRA_PLOT
+    return chart({"gates": rows}, layers, title, subtitle, height=height, legend_rows=1)

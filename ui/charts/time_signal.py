@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.base import (
-    HEIGHT,
     MAX_ROWS,
     UNDERFLOW_COLOR,
     Tr,
@@ -46,7 +45,6 @@ from ui.charts.spec import (
     underflow_marks,
     view,
 )
-from ui.charts.training import LEGEND_LINE
 
 SIGNAL = "time_signal"
 MAX_COLUMNS = 150  # training steps shown
@@ -259,6 +257,5 @@ def signal_chart(
     theory = tr("time.theory_note") if arch == "rnn" else tr("time.theory_gated")
     rule, cut_data, caption = cut_parts(cut, tbptt, "x", tr)
     subtitle = [tr("time.signal_subtitle"), theory, *caption]
-    height = HEIGHT + LEGEND_LINE * (len(names) - 1)  # the legend's rows, not the plot's
     data = {"curves": curves, **cut_data}
-    return chart(data, parts + rule, tr("time.signal_title"), subtitle, height=height)
+    return chart(data, parts + rule, tr("time.signal_title"), subtitle, legend_rows=len(names))

@@ -9,7 +9,6 @@ from sim.activations import ACTIVATIONS
 from sim.diagnosis import unit_trouble
 from ui.charts import trace
 from ui.charts.base import (
-    HEIGHT,
     MAX_ROWS,
     SPLIT_COLORS,
     Tr,
@@ -39,7 +38,6 @@ from ui.charts.spec import (
 from ui.charts.trace import Trace
 
 MAX_CURVE_POINTS = MAX_ROWS // 4  # per split: train is recorded every step, test every 10th
-LEGEND_LINE = 18  # pixels a line of legend takes (Streamlit's chart theme)
 # A curve of at most this many points also gets a dot per point: one or two steps (a run that
 # diverged at once) draw no visible line.
 DOTTED_POINTS = 30
@@ -121,7 +119,9 @@ def loss_chart(
     if old is not None:
         data["before"] = old.assign(value=np.maximum(old["value"].to_numpy(), lo))
         rules += trace.layers(encoding["x"], encoding["y"])
-    return chart(data, [*_curve_layers(encoding, clip=True), *rules], tr("charts.loss_title"))
+    return chart(
+        data, [*_curve_layers(encoding, clip=True), *rules], tr("charts.loss_title"), legend_rows=1
+    )
 
 
 def accuracy_chart(history: pd.DataFrame, tr: Tr) -> Spec | None:
@@ -143,7 +143,9 @@ def accuracy_chart(history: pd.DataFrame, tr: Tr) -> Spec | None:
             tip("value", QUANT, tr("charts.accuracy"), ".1%"),
         ],
     }
-    return chart({"curves": curves}, _curve_layers(encoding), tr("charts.accuracy_title"))
+    return chart(
+        {"curves": curves}, _curve_layers(encoding), tr("charts.accuracy_title"), legend_rows=1
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,9 +253,10 @@ def unit_health_chart(history: pd.DataFrame, tr: Tr, activation: str | None = No
     text = mark("text", baseline="bottom", dy=-2, fontWeight="bold", color=UNIT_COLORS[2])
     layers = [view("shares", mark("bar"), encoding), view("shares", text, label)]
     subtitle = tr("charts.units_relu_note") if act is not None and act.dead else None
-    # each further legend line adds its height, so the bars keep theirs
-    height = HEIGHT + 2 * LEGEND_LINE
-    return chart({"shares": shares}, layers, tr("charts.units_title"), subtitle, height=height)
+    title = tr("charts.units_title")
+    return chart(
+        {"shares": shares}, layers, title, subtitle, legend_rows=len(shades)
+    )  # one a row, on top
 
 
 def _unit_encoding(tr: Tr, count: int, kinds: list[str], shades: list[str]) -> Spec:
