@@ -64,7 +64,9 @@ def setup() -> None:
     # not a link) gets the look Streamlit gives a link to the current page. Streamlit keeps a
     # page link's and a button's label on one line and cuts the rest: links in the page's column
     # (Home's starts, the FAQ's "Run this experiment") wrap instead, and Compare's row of seven
-    # factor buttons gets narrow padding so that "Normalisation" fits at 1280 px.
+    # factor buttons gets narrow padding so that "Normalisation" fits at 1280 px. A select box
+    # shows its value in one unwrappable line, cut in a settings grid's half-row cell on a phone
+    # ("He (Kaiming) normal"): there it takes the whole row.
     st.html(
         """<style>
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"],
@@ -78,6 +80,11 @@ def setup() -> None:
 [data-testid="stSidebar"][data-collapsed="true"] {
   visibility: hidden;
   transition: visibility 0s 0.3s;
+}
+@media (max-width: 640px) {
+  [data-testid="stGridCell"]:has([data-testid="stSelectbox"]) {
+    grid-column: 1 / -1;
+  }
 }
 .st-key-nav_here {
   background-color: color-mix(in srgb, currentColor 10%, transparent);

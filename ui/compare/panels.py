@@ -13,6 +13,7 @@ from sim.config import RunConfig, max_burst_steps
 from sim.device import cpu_threads, thread_cost
 from sim.presets import PRESETS
 from sim.train.result import BurstResult
+from ui.charts.compare import RUN_COLORS
 from ui.common.burst import BurstJob, run_burst, size_up_to, sizes_within
 from ui.common.guard import guarded
 from ui.common.i18n import t, translator
@@ -23,7 +24,8 @@ from ui.playground import state as playground_state
 from ui.through_time import state as time_state
 
 BURST_SIZES = (10, 50, 100, 200, 500)
-RUN_DOTS = (":blue[●]", ":orange[●]", ":green[●]", ":violet[●]")  # near ui.charts.compare's
+# A run card's dot in its lines' colour, exactly (markdown's custom colour, no HTML)
+RUN_DOTS = tuple(f':color[●]{{foreground="{c}"}}' for c in RUN_COLORS)
 DEFAULT_BURST = 100
 PRESETS_KEY = "cmp_presets"
 BURST_KEY = "cmp_burst"
