@@ -42,7 +42,7 @@ with lab.lock:
     state.write_url(lab)
 
     steps = actions.steps_to_run(lab, change)  # known before the buttons are drawn: busy
-    actions.action_bar_ui(lab, bar, busy=bool(steps))
+    actions.action_bar_ui(lab, bar, busy=actions.watched(steps))
     # below the settings: a notice appearing never moves the control just touched
     url_notice(url_problems)
     panels.notices(lab, change, training=bool(steps))

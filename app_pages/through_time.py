@@ -39,7 +39,7 @@ with lab.lock:
     state.write_url(lab)
 
     steps = actions.steps_to_run(lab, change)  # known before the buttons are drawn: busy
-    actions.action_bar_ui(lab, bar, busy=bool(steps))
+    actions.action_bar_ui(lab, bar, busy=actions.watched(steps))
     url_notice(url_problems)  # below the settings: a notice never moves the control touched
     panels.notices(lab, change, training=bool(steps))
     board = Board(lab.cache, lab.cfg)

@@ -43,6 +43,14 @@ earlier run at load 6: 0.24 -> 0.15). At this load a burst passes its first seco
 live redraws (0.6-0.7 CPU-s for the slowest bursts, in both columns): the medians move by
 more than the change between runs. Per final draw now (CPU, in process): builders ~25 ms,
 sentences ~10, Arrow ~4, no tables.
+Third pass (2 Dec 2026): the yardstick line (the burst alone, in process on one thread) and the
+browser's CPU. Quiet (load ~1): yardstick 0.51 CPU-s; Train 200 0.96 server CPU-s (1.9x), 2.11 s
+to rest; Step 0.31 CPU-s, 1.13 s to rest, of which the server's script run is ~0.28 s wall: the
+rest is Chromium rendering the page (1.2-1.5 CPU-s a Step, mostly React and Vega redrawing the
+ten charts) on the same two cores. A Step is now drawn at rest (no busy bar, progress bar or
+status before it); `--against a8d27aa --reps 5` at load 15: Step 0.56 -> 0.55 server CPU-s,
+browser 2.59 -> 2.66 CPU-s, Train 200 1.7x -> 1.7x: within the noise at that load (a scratch
+run at load 14 gave browser 2.80 -> 2.25 CPU-s a Step). Not re-measured quiet.
 """
 
 from __future__ import annotations

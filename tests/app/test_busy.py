@@ -72,6 +72,33 @@ def test_buttons_are_busy_while_a_burst_runs(monkeypatch):
     assert not at.button(key="train").disabled  # finished: free again
 
 
+def test_a_step_is_drawn_at_rest(monkeypatch):
+    """A Step (too short to watch) draws the bar once, free, and no progress bar or status
+    before it: each would be drawn and undrawn again in the same fraction of a second."""
+    drawn, bars, statuses = [], [], []
+    real_bar, real_status = actions.action_bar_ui, panels.status
+
+    def spy(lab, where, busy=False):
+        drawn.append(busy)
+        return real_bar(lab, where, busy)
+
+    def status_spy(lab, *args, **kwargs):
+        statuses.append(lab.sim.step)
+        return real_status(lab, *args, **kwargs)
+
+    monkeypatch.setattr(actions, "action_bar_ui", spy)
+    monkeypatch.setattr(panels, "status", status_spy)
+    monkeypatch.setattr(training, "_reporter", lambda bar, *a: bars.append(bar) or (lambda p: None))
+    at = make_app(PLAYGROUND, query={"depth": "3", "width": "16"})
+    drawn.clear(), statuses.clear()
+    at.button(key="step").click().run()
+    no_exception(at)
+    assert drawn == [False] and bars == [None] and statuses == [1]
+    assert lab_of(at).sim.step == 1 and at.metric[0].value == "1"
+    at.button(key="train").click().run()  # a longer burst is still drawn as it goes
+    assert drawn[1:] == [True, False] and bars[1] is not None
+
+
 def test_metrics_and_diagnosis_follow_the_burst_live(monkeypatch):
     """The status line is drawn before the burst and again at each live redraw, with the step
     reached; the diagnosis never says 'no steps yet' for a network that is training."""
@@ -106,3 +133,15 @@ def test_a_diverged_run_names_one_step_everywhere():
     assert str(step) in at.metric[0].value
     loss = lab_of(at).cache["specs"]["loss"][1]  # the spec the loss cell shows
     assert loss["datasets"]["diverged"].column("step").to_pylist() == [step]
+
+
+def test_a_step_that_diverges_leaves_the_training_buttons_disabled():
+    """The bar is drawn free before a Step; when that step diverges, the page draws it again."""
+    at = make_app(PLAYGROUND, query={"preset": "relu_exploding_init"})
+    for _ in range(5):  # this preset diverges within its first steps
+        at.button(key="step").click().run()
+        no_exception(at)
+        if lab_of(at).sim.diverged:
+            break
+    assert lab_of(at).sim.diverged
+    assert at.button(key="train").disabled and at.button(key="step").disabled

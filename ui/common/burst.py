@@ -108,17 +108,21 @@ def training_slot(placeholder=None, threads: int | None = None) -> Iterator[None
 
 
 def run_burst(
-    placeholder, n: int, prepare: Callable[[], BurstJob[R]], live: Callable[[], None] | None = None
+    placeholder,
+    n: int,
+    prepare: Callable[[], BurstJob[R]],
+    live: Callable[[], None] | None = None,
+    progress: bool = True,
 ) -> R | None:
     """Train `n` steps of what `prepare()` builds, in a training slot, with the progress bar in
-    `placeholder` and `live()` redrawing charts now and then. None if the engine failed (the
-    placeholder already says so)."""
+    `placeholder` (unless not `progress`: a burst too short to watch) and `live()` redrawing
+    charts now and then. None if the engine failed (the placeholder already says so)."""
     try:
         job = prepare()
     except Exception as exc:  # nothing that can train was built: say so, keep the page
         engine_error(exc, placeholder)
         return None
-    bar = placeholder.progress(0.0, text=job.text(0))
+    bar = placeholder.progress(0.0, text=job.text(0)) if progress else None
     try:
         with training_slot(placeholder, job.threads):
             result = job.train(n, _reporter(bar, job.text, live))
@@ -127,7 +131,7 @@ def run_burst(
         engine_error(exc, placeholder)
         return None
     job.finish(result)
-    placeholder.empty()
+    placeholder.empty()  # the bar, or a queue notice
     freeze_heap()
     return result
 
@@ -156,7 +160,7 @@ def _reporter(bar, text: Callable[[int], str], live: Callable[[], None] | None):
     def on_progress(p: Reported) -> None:
         nonlocal next_draw, next_bar
         started = time.perf_counter()
-        if started >= next_bar:
+        if bar is not None and started >= next_bar:
             bar.progress(min(1.0, p.done / max(1, p.total)), text=text(p.done))
             next_bar = started + PROGRESS_GAP_S
         else:

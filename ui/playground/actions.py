@@ -118,6 +118,19 @@ def steps_to_run(lab: Lab, change: Change | None) -> int:
     return max(1, min(wanted, cap))
 
 
+# A burst of at most QUICK_STEPS (a Step) ends within a fraction of a second: it is drawn as a
+# page at rest, without the busy bar, the progress bar or the status before it. Each of those is
+# a message the browser renders twice in a run (busy, then free; shown, then gone), and the
+# browser shares the machine's cores with the server: a Step came to rest in about 1.1 s for
+# 0.3 server CPU-s.
+QUICK_STEPS = 1
+
+
+def watched(steps: int) -> bool:
+    """Whether a run that trains `steps` draws the burst as it goes (busy bar, progress)."""
+    return steps > QUICK_STEPS
+
+
 def action_bar_ui(lab: Lab, where, busy: bool = False) -> None:
     """The burst size and the buttons, in `where` (an st.empty). `busy`: a burst runs in this
     run, so they show disabled under other keys; draw them again, free, when it has ended."""
@@ -162,8 +175,9 @@ def action_bar_ui(lab: Lab, where, busy: bool = False) -> None:
 def train(
     lab: Lab, n: int, placeholder, live: Callable[[], None] | None = None
 ) -> BurstResult | None:
-    """Train the lab's network `n` more steps, the bar counting its steps; None if it failed."""
-    return run_burst(placeholder, n, lambda: _burst_job(lab, n), live)
+    """Train the lab's network `n` more steps, the bar counting its steps (none for a quick
+    burst); None if it failed."""
+    return run_burst(placeholder, n, lambda: _burst_job(lab, n), live, progress=watched(n))
 
 
 def _burst_job(lab: Lab, n: int) -> BurstJob[BurstResult]:

@@ -17,7 +17,11 @@ def train_and_show(lab: Lab, steps: int, board, bar, progress) -> None:
     `bar` again, then the status, the diagnosis and the board at the latest step. `board` is the
     screen's own (draw_live(sim), draw(sim))."""
     status, findings = st.empty(), st.empty()
-    if steps and lab.sim is not None:
+    if steps and lab.sim is not None and not actions.watched(steps):  # a Step: drawn at rest
+        actions.train(lab, steps, progress)
+        if lab.sim.diverged:  # the bar was drawn free before the step; now it disables
+            st.rerun()
+    elif steps and lab.sim is not None:
         sim = lab.sim
         panels.status(lab, status)
         panels.training_notice(findings)
