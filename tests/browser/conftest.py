@@ -65,11 +65,31 @@ def browser():
             b.close()
 
 
+# The screens the layout tests look at by name: a desktop and a 390 x 844 phone.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
 @pytest.fixture
-def page(browser, server):
-    """A fresh browser context (its own Streamlit session) per test."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    pg = context.new_page()
-    pg.set_default_timeout(RUN_TIMEOUT_MS)
-    yield pg
-    context.close()
+def sized(browser):
+    """A page factory: `sized(viewport, locale="en-US")` opens a page in a fresh context (a
+    Streamlit session of its own) at `viewport`, a VIEWPORTS name or {"width", "height"}; every
+    context it opened is closed after the test."""
+    contexts = []
+
+    def make(viewport: str | dict, locale: str = "en-US"):
+        size = VIEWPORTS[viewport] if isinstance(viewport, str) else viewport
+        context = browser.new_context(viewport=size, locale=locale)
+        contexts.append(context)
+        pg = context.new_page()
+        pg.set_default_timeout(RUN_TIMEOUT_MS)
+        return pg
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(sized, server):
+    """A fresh browser context (its own Streamlit session) per test, on a wide screen."""
+    return sized({"width": 1400, "height": 1000})

@@ -47,27 +47,10 @@ def charts_whole(page, inside: bool = True) -> None:
         assert page.evaluate(OUTSIDE, CHART) == []
 
 
-@pytest.fixture
-def sized(browser):
-    """A page factory: a fresh context at the given viewport."""
-    contexts = []
-
-    def make(width: int):
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-US")
-        contexts.append(context)
-        pg = context.new_page()
-        pg.set_default_timeout(RUN_TIMEOUT_MS)
-        return pg
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("width", [1280, PHONE_WIDTH])
 def test_links_buttons_and_home_charts_keep_their_whole_text(sized, server, lang, width):
-    page = sized(width)
+    page = sized({"width": width, "height": 900})
     open_app(page, server, "", f"lang={lang}")
     page.wait_for_selector(f"{CHART} svg text", timeout=RUN_TIMEOUT_MS)
     assert page.locator(LINK_LABEL).count() >= 5

@@ -13,7 +13,6 @@ from ui.common.i18n import text
 
 pytestmark = pytest.mark.browser
 
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 MAIN = "[data-testid='stMain']"
 CHART = f"{MAIN} [data-testid='stVegaLiteChart']"
 SIDEBAR = "[data-testid='stSidebar']"
@@ -28,23 +27,6 @@ FOCUSED = """() => {
   const key = widget && [...widget.classList].find(c => c.startsWith('st-key-'));
   return key ? key.slice('st-key-'.length) : (el ? el.tagName.toLowerCase() : null);
 }"""
-
-
-@pytest.fixture
-def sized(browser):
-    """A page factory: a fresh context (a Streamlit session of its own) at the given viewport."""
-    contexts = []
-
-    def make(viewport: dict):
-        context = browser.new_context(viewport=viewport, locale="en-US")
-        contexts.append(context)
-        pg = context.new_page()
-        pg.set_default_timeout(RUN_TIMEOUT_MS)
-        return pg
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def box(page, selector: str) -> dict:
@@ -64,14 +46,14 @@ def train_once(page) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_settings_are_reachable_from_the_main_column_on_a_phone(sized, server, lang):
-    page = sized(PHONE)
+    page = sized("phone")
     open_app(page, server, "playground", f"{QUERY}&lang={lang}")
     assert page.locator(SIDEBAR).first.get_attribute("data-collapsed") == "true"
     panel = page.locator(f"{MAIN} .st-key-pg_settings")
     assert text(lang, "playground.settings") in panel.inner_text()
     for key in ("pg_preset", "pg_depth", "pg_activation"):
         found = box(page, f"{MAIN} .st-key-{key}")
-        assert found["x"] >= 0 and found["x"] + found["width"] <= PHONE["width"], key
+        assert found["x"] >= 0 and found["x"] + found["width"] <= page.viewport_size["width"], key
     shot(page, f"phone-playground-{lang}-390")
     # a control changed from the main column changes the network (and the link)
     page.locator(f"{MAIN} .st-key-pg_activation input").first.click()
@@ -83,25 +65,26 @@ def test_the_settings_are_reachable_from_the_main_column_on_a_phone(sized, serve
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_action_buttons_stay_on_one_row_on_a_phone(sized, server, lang):
-    page = sized(PHONE)
+    page = sized("phone")
     open_app(page, server, "playground", f"{QUERY}&lang={lang}")
     boxes = [box(page, f"{MAIN} .st-key-{key}") for key in BUTTONS]
     tops = [b["y"] for b in boxes]
     assert max(tops) - min(tops) < 2, tops
-    assert all(b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"] for b in boxes), boxes
+    right = page.viewport_size["width"]
+    assert all(b["x"] >= 0 and b["x"] + b["width"] <= right for b in boxes), boxes
     lefts = [b["x"] for b in boxes]
     assert lefts == sorted(lefts)  # Train first, Reset last
 
 
 def test_the_first_chart_is_within_two_screens_on_a_phone(sized, server):
-    page = sized(PHONE)
+    page = sized("phone")
     open_app(page, server, "playground", f"{QUERY}&lang=en")
     train_once(page)
     page.wait_for_timeout(800)  # let Vega lay the charts out
     first = box(page, CHART)
     length = page.evaluate(f'() => document.querySelector("{MAIN}").scrollHeight')
     print(f"phone 390x844 after one burst: first chart at {first['y']:.0f} px, page {length} px")
-    assert first["y"] < 2 * PHONE["height"], first
+    assert first["y"] < 2 * page.viewport_size["height"], first
     shot(page, "phone-playground-trained-390")
 
 
@@ -114,7 +97,7 @@ def tabs_to(page, key: str, most: int) -> list[str]:
     return visited
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_nothing_in_the_main_column_comes_before_train_for_the_keyboard(sized, server, viewport):
     """Train is the first stop inside the page's main column, and Tab reaches it within ten
     presses (issue 17) at any width. On a phone the closed sidebar takes no stop; on a desktop

@@ -11,27 +11,9 @@ from tests.browser.helpers import RUN_TIMEOUT_MS, open_app, shot
 
 pytestmark = pytest.mark.browser
 
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 SIDEBAR = "[data-testid='stSidebar']"
 CHART = "[data-testid='stMain'] [data-testid='stVegaLiteChart']"
 SCREENS = ("", "compare", "explorer", "faq")  # Home first
-
-
-@pytest.fixture
-def sized(browser):
-    """A page factory: a fresh context at the given viewport."""
-    contexts = []
-
-    def make(viewport: dict, locale: str = "en-US"):
-        context = browser.new_context(viewport=viewport, locale=locale)
-        contexts.append(context)
-        pg = context.new_page()
-        pg.set_default_timeout(RUN_TIMEOUT_MS)
-        return pg
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def sidebar_open(page) -> bool:
@@ -39,10 +21,10 @@ def sidebar_open(page) -> bool:
 
 
 def test_the_sidebar_starts_closed_on_a_phone_and_open_on_a_desktop(sized, server):
-    phone = sized(PHONE)
+    phone = sized("phone")
     open_app(phone, server, "", "lang=en")
     assert not sidebar_open(phone)
-    desktop = sized(DESKTOP)
+    desktop = sized("desktop")
     open_app(desktop, server, "", "lang=en")
     assert sidebar_open(desktop)
 
@@ -63,7 +45,7 @@ def _axis_text_colours(page) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_charts_say_what_they_show_and_their_text_is_dark(sized, server, lang):
-    page = sized(DESKTOP)
+    page = sized("desktop")
     open_app(page, server, "explorer", f"lang={lang}")
     labels = _chart_labels(page)
     assert labels and all(label and "visualization" not in label.lower() for label in labels)
