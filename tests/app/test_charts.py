@@ -482,12 +482,13 @@ def test_subtitles_come_in_lines_that_fit_a_half_width_chart(sims, lang):
             subtitled += 1
             assert cells(line) <= SUBTITLE_WIDTH, line
     assert subtitled >= 5
-    # Streamlit fits title and plot into the height: a line added by wrapping adds its height
+    # Streamlit fits title and plot into the height: every title and subtitle line adds its own
     grad = spec_of(charts.grad_norm_chart(sims["relu"].history, real))
-    extra = len(grad["title"]["subtitle"]) - 2  # two sentences
+    lines = len(grad["title"]["subtitle"])
     title_lines = grad["title"]["text"] if isinstance(grad["title"]["text"], list) else [1]
-    assert grad["height"] == charts.base.HEIGHT + SUBTITLE_LINE * extra + TITLE_LINE * (
-        len(title_lines) - 1
+    room = charts.spec.X_AXIS + charts.spec.PADDING
+    assert grad["height"] == charts.base.HEIGHT + room + SUBTITLE_LINE * lines + TITLE_LINE * (
+        len(title_lines)
     )
 
 
@@ -501,9 +502,8 @@ def test_the_unit_legend_stacks_its_two_long_entries(sims):
         else encodings(spec, "color")[0]["scale"]["domain"]
     )
     assert lines == 3  # flat region, dead, a problem
-    assert (
-        spec["height"] == charts.base.HEIGHT + (lines - 1) * charts.training.LEGEND_LINE
-    )  # bars keep theirs
+    # bars keep their height: the legend's rows are added to the spec's
+    assert spec["height"] == charts.spec.outer_height(spec["title"], charts.base.HEIGHT, lines)
 
 
 def test_the_board_sends_every_dataset_as_arrow_with_the_same_rows(sims):
