@@ -9,11 +9,11 @@ import pytest
 
 from lessons import claims, measures, snapshot
 from lessons.faq import fill, load, problems
-from sim import codec
 from sim.analysis import compare
 from sim.presets import PRESETS, TIME_PRESETS
 from tests.app.helpers import make_app, no_exception, texts
 from ui.common.i18n import LANGS, text
+from ui.playground import state as playground_state
 from ui.through_time import state as time_state
 
 PAGE = "app_pages/faq.py"
@@ -52,7 +52,9 @@ def test_run_this_experiment_links_open_presets_and_comparisons():
     playground = [q for page, q in found if "playground" in page]
     firsts = {m["presets"][0] for m in FAQ.claims.values() if m.get("presets")}
     for preset in firsts - set(TIME_PRESETS):  # each as its whole config
-        assert {**codec.to_query(PRESETS[preset].cfg), "lang": "en"} in playground, preset
+        assert {**playground_state.query_of(PRESETS[preset].cfg), "lang": "en"} in playground, (
+            preset
+        )
     through_time = [q for page, q in found if "through_time" in page]
     for preset in firsts & set(TIME_PRESETS):  # a recurrent one on the Through time screen
         query = time_state.TABLE.query(TIME_PRESETS[preset].cfg.to_dict())
