@@ -89,10 +89,6 @@ def _last(frame: pd.DataFrame, split: str) -> tuple[int, float] | None:
     return int(row["step"]), float(row["value"])
 
 
-# ---------------------------------------------------------------------------------------------
-# Playground
-
-
 def _grad_norm(spec: Spec, tr: Tr, facts: dict) -> str:
     bars = rows(spec, "bars")
     if bars.empty:
