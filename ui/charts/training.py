@@ -253,10 +253,8 @@ def unit_health_chart(history: pd.DataFrame, tr: Tr, activation: str | None = No
     text = mark("text", baseline="bottom", dy=-2, fontWeight="bold", color=UNIT_COLORS[2])
     layers = [view("shares", mark("bar"), encoding), view("shares", text, label)]
     subtitle = tr("charts.units_relu_note") if act is not None and act.dead else None
-    title = tr("charts.units_title")
-    return chart(
-        {"shares": shares}, layers, title, subtitle, legend_rows=len(shades)
-    )  # one a row, on top
+    title, legend = tr("charts.units_title"), len(shades)  # the legend: one shade a row, on top
+    return chart({"shares": shares}, layers, title, subtitle, legend_rows=legend)
 
 
 def _unit_encoding(tr: Tr, count: int, kinds: list[str], shades: list[str]) -> Spec:
