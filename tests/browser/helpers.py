@@ -117,58 +117,35 @@ def proxy_stack(name: str, replicas: int = 2, database_url: str | None = None) -
         stop(proc, timeout_s=30)  # deploy.serve stops the proxy and every replica on SIGTERM
 
 
-# The Vega view behind a chart element: Streamlit keeps it in a React hook, not on `window`, so it
-# is found by walking up the element's React fiber. Works for the SVG and the canvas renderer.
-# When Streamlit's chart component changes and this finds nothing, plot_heights() says so.
-_VEGA_VIEW = """el => {
-  const isView = v => v && typeof v === 'object' && typeof v.scenegraph === 'function'
-    && typeof v.signal === 'function';
-  const inside = v => isView(v) ? v
-    : (v && typeof v === 'object' && isView(v.current) ? v.current : null);
-  let fiber = null;
-  for (let n = el.querySelector('svg, canvas') || el; n && !fiber; n = n.parentElement) {
-    const key = Object.keys(n).find(k => k.startsWith('__reactFiber'));
-    if (key) fiber = n[key];
-  }
-  for (let f = fiber, depth = 0; f && depth < 60; f = f.return, depth++) {
-    for (let h = f.memoizedState; h && typeof h === 'object' && 'next' in h; h = h.next) {
-      const found = inside(h.memoizedState);
-      if (found) return found;
-    }
-  }
-  return null;
-}"""
-# Each chart's description (its title) and the heights of its plots: every group in the scene
-# that holds marks of its own (one for a plain or layered chart, one per cell for a facet).
-PLOT_HEIGHTS = (
-    """sel => [...document.querySelectorAll(sel)].map(el => {
-  const view = ("""
-    + _VEGA_VIEW
-    + """)(el);
-  if (!view) return {name: '', plots: null};
-  const name = view.description() || '';
-  const plots = [];
-  const walk = item => {
-    const marks = item.items || [];
-    if (marks.some(m => m.role === 'mark' && m.marktype !== 'group')) plots.push(item.height);
-    marks.filter(m => m.marktype === 'group').forEach(m => m.items.forEach(walk));
-  };
-  view.scenegraph().root.items.forEach(walk);
+# Each chart's plots, read from the SVG Vega draws: every group item is a <g> holding its
+# background <path class="background"> and then a <g> of its marks; a group whose marks include
+# a non-group mark (a line, a rect, a symbol) is a plot (one for a plain or layered chart, one per
+# cell of a facet), and its background's box is the plot's frame, without titles, legends and
+# axes. A chart drawn on a canvas (Streamlit switches to it over 2,000 points a mark) has no such
+# DOM: it is reported with plots None, and its whole box is all that can be read.
+PLOT_HEIGHTS = """sel => [...document.querySelectorAll(sel)].map(el => {
+  const svg = el.querySelector('svg.marks');
   const box = el.getBoundingClientRect().height;
-  return {name: name.slice(0, 60), plots: [...new Set(plots)], box};
+  const name = (el.querySelector('.role-title text')?.textContent || '').slice(0, 60);
+  if (!svg) return {name, plots: null, box};
+  const plots = [];
+  svg.querySelectorAll('path.background').forEach(bg => {
+    const marks = bg.nextElementSibling;
+    const own = marks ? [...marks.children] : [];
+    if (own.some(m => m.classList.contains('role-mark') && !m.classList.contains('mark-group')))
+      plots.push(Math.round(bg.getBBox().height));
+  });
+  return {name, plots: [...new Set(plots)], box};
 })"""
-)
 
 
 def plot_heights(page, selector: str = "[data-testid='stMain'] [data-testid='stVegaLiteChart']"):
-    """[(chart's description, [plot heights in px], the chart's box height)] for every chart on
-    the page, as Vega laid them out (its frame, without titles, legends and axes)."""
+    """[(chart's accessible name, [plot heights in px] or None for a canvas chart, the chart's
+    box height)] for every chart on the page, as Vega laid them out."""
     page.wait_for_function(  # every chart drawn (one far down the page may still be coming)
         "sel => [...document.querySelectorAll(sel)].every(e => e.querySelector('svg, canvas'))",
         arg=selector,
     )
     page.wait_for_timeout(500)  # and laid out
     out = page.evaluate(PLOT_HEIGHTS, selector)
-    missing = [c["name"] for c in out if c["plots"] is None]
-    assert not missing, f"no Vega view found behind {missing}: Streamlit's chart changed"
     return [(c["name"], c["plots"], c["box"]) for c in out]
