@@ -23,6 +23,11 @@ Spec = dict[str, Any]  # a Vega-Lite spec as a plain dict (ui.charts.spec builds
 QUANT, ORDINAL, NOMINAL = "quantitative", "ordinal", "nominal"  # Vega-Lite encoding types
 
 MAX_ROWS = 5000  # rows one chart may send (a 60 x 60 decision surface and 1,000 points fit)
+# A mark drawn once per step or cell (heatmap and surface cells, curves, update-ratio lines) gets
+# no ARIA label per item: Vega builds each one with an interpreted expression on every redraw
+# and writes it into the SVG, thousands a Step; the chart's name and its sentence (ui.charts.words)
+# are what a screen reader reads.
+UNLABELLED = {"aria": False}
 HEIGHT = 200  # pixels of plot (spec.chart adds the title, legend and axes); width: the container's
 
 # One palette for "which layer": input side dark violet, output side green-yellow, the same

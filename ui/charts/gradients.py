@@ -19,6 +19,7 @@ from ui.charts.base import (
     MUTED_COLOR,
     SUBTITLE_WIDTH,
     UNDERFLOW_COLOR,
+    UNLABELLED,
     Tr,
     at_floor,
     layer_names,
@@ -52,6 +53,7 @@ BAND_COLORS = ("#0072b2", "#bdbdbd", "#e69f00")
 BAND_OPACITY = 0.3
 LABEL_DECADES = 0.6  # a band thinner than this on the log axis is left unlabelled (no overlap)
 UPDATE_GUIDE = 1e-3  # Karpathy's rule of thumb for ||dW|| / ||W|| per step
+MAX_LINE_STEPS = 100  # points per update-ratio line: each is a row Vega encodes on every redraw
 
 
 def _latest(frame: pd.DataFrame) -> pd.DataFrame:
@@ -197,8 +199,10 @@ def update_ratio_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     if ratio.empty:
         return placeholder(tr)
     count = n_layers(history)
-    ratio = thin(ratio, max(2, (MAX_ROWS - 10) // count))  # 10 rows spare for the guide
+    # the axis from every recorded step (it only widens), the lines from the thinned ones
     lo, hi = log_domain(ratio["value"].to_numpy(), UPDATE_GUIDE)
+    per_layer = min(MAX_LINE_STEPS, (MAX_ROWS - 10) // count)  # 10 rows spare for the guide
+    ratio = thin(ratio, max(2, per_layer))
     ratio = _marked(ratio, lo, tr, count)
     y_scale = {"clamp": True, "domain": [lo, hi], "type": "log"}
     base = {
@@ -217,7 +221,7 @@ def update_ratio_chart(history: pd.DataFrame, tr: Tr) -> Spec:
     parts = [
         view("guide", mark("rule", color="#555", strokeDash=[6, 4]), guide_y),
         view("guide", text, {**guide_y, "text": field("text", NOMINAL), "x": {"value": 0}}),
-        view("ratios", mark("line", strokeWidth=1.5), lines),
+        view("ratios", mark("line", strokeWidth=1.5, **UNLABELLED), lines),
         underflow_marks("ratios", base, UNDERFLOW_COLOR),
     ]
     data = {

@@ -15,6 +15,7 @@ import pandas as pd
 from ui.charts.base import (
     HEIGHT,
     MAX_ROWS,
+    UNLABELLED,
     Tr,
     layer_names,
     metric,
@@ -42,11 +43,13 @@ from ui.charts.spec import (
     view,
 )
 
-MAX_COLUMNS = 200  # Playground: steps shown
+MAX_COLUMNS = 100  # Playground: steps shown (every cell is an SVG element the browser redraws)
 RUN_COLUMNS = 80  # Compare: steps shown per run
 MIN_SPREAD = 2.5  # decades either side of the output layer's norm, at least
 ZERO_CELL = "#333"  # an exact zero
-FACET_WIDTH = 720  # pixels shared by Compare's heatmaps side by side (facets do not stretch)
+# pixels shared by Compare's heatmaps side by side (facets do not stretch): with the layer axis
+# and the colour legend, the whole fits the page's column at 1280 px (720 ran 100 px past it)
+FACET_WIDTH = 600
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +136,7 @@ def grad_heatmap_chart(history: pd.DataFrame, tr: Tr, max_columns: int = MAX_COL
     # every burst, and written into the scale they would change the spec (ui.charts, rule 2).
     layers = [
         view("reach", mark("rect", opacity=0), {"color": color(tr)}),  # below the cells' tips
-        view("cells", mark("rect"), {**axes(tr, count), "color": color(tr)}),
+        view("cells", mark("rect", **UNLABELLED), {**axes(tr, count), "color": color(tr)}),
     ]
     data = {"cells": cells, "reach": [{"log10": lo}, {"log10": hi}]}
     return chart(data, layers, tr("charts.heatmap_title"), tr("charts.heatmap_subtitle"))

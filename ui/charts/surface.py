@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ui.charts.base import Tr, nice_ceil
+from ui.charts.base import UNLABELLED, Tr, nice_ceil
 from ui.charts.spec import NOMINAL, QUANT, Spec, chart, field, mark, placeholder, tip, view
 
 MAX_POINTS = 1000  # data points drawn over the surface (every k-th beyond that)
@@ -133,9 +133,11 @@ def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr
         ],
     }
     stroke = "white" if classify else "#333"
-    dot = mark("point", filled=True, opacity=0.95, size=30, stroke=stroke, strokeWidth=0.6)
+    dot = mark(
+        "point", filled=True, opacity=0.95, size=30, stroke=stroke, strokeWidth=0.6, **UNLABELLED
+    )
     data = {"cells": _arrow(cells, cell_columns), "points": _arrow(points, POINT_COLUMNS)}
-    layers = [view("cells", mark("rect"), area), view("points", dot, dots)]
+    layers = [view("cells", mark("rect", **UNLABELLED), area), view("points", dot, dots)]
     # the surface's colour legend must not merge with the points' (legend-less) fill
     independent = {"color": "independent", "fill": "independent"}
     title = tr("charts.surface_title_cls" if classify else "charts.surface_title_reg")

@@ -11,6 +11,7 @@ from ui.charts import trace
 from ui.charts.base import (
     MAX_ROWS,
     SPLIT_COLORS,
+    UNLABELLED,
     Tr,
     layer_names,
     log_domain,
@@ -65,7 +66,7 @@ def _curves(history: pd.DataFrame, tr: Tr, train: str, test: str) -> pd.DataFram
 def _curve_layers(encoding: Spec, **line: object) -> list[Spec]:
     """The curves as lines, and dots on the short ones (which rows are dotted is data)."""
     dots = view("curves", mark("point", filled=True, size=30), encoding, where="datum.dot")
-    return [view("curves", mark("line", strokeWidth=1.5, **line), encoding), dots]
+    return [view("curves", mark("line", strokeWidth=1.5, **UNLABELLED, **line), encoding), dots]
 
 
 def _split_color(tr: Tr) -> Spec:
