@@ -55,6 +55,7 @@ LEGEND_LINE = 36  # a legend row above or below the plot (a legend beside it tak
 LEGEND_GAP = 18  # between the plot and the legend's first row
 X_AXIS = 44  # the x axis's labels and its title
 PADDING = 58  # the view's padding, the gap under the title and Streamlit's own margin
+TOP_LEGEND_OFFSET = 10  # title to a legend on top (Streamlit's theme: 26, a blank band there)
 # Streamlit lays a spec's own config over its chart theme: text colours that pass 4.5:1.
 CONFIG: Spec = {
     "axis": {"labelColor": MUTED_COLOR, "titleColor": TEXT_COLOR},
@@ -170,12 +171,32 @@ def chart(
         out["layer"] = layers
     out.update(top)
     params = title_params(title, subtitle, subtitle_width)
+    if untitled_legends(layers):  # a legend on top: close under the title, not a band below it
+        params["offset"] = TOP_LEGEND_OFFSET
     out["height"] = outer_height(params, height, legend_rows)
     out["datasets"] = datasets
     out["title"] = params
     out["config"] = CONFIG
     out.setdefault("description", describe(title, subtitle))
     return out
+
+
+def untitled_legends(layers: list[Spec]) -> bool:
+    """Works around Vega keeping a blank title row (with its padding, 27 px in Streamlit's
+    theme) above the entries of a legend whose title is null: every such legend in `layers`
+    gets `titleOrient: left`, which puts the empty row beside the entries, where it takes no
+    height. It can go when a chart's untitled legend starts its entries at its top padding.
+    Returns whether any legend stands on top of the plot."""
+    on_top = False
+    for layer in layers:
+        for channel in layer.get("encoding", {}).values():
+            legend = channel.get("legend") if isinstance(channel, dict) else None
+            if not isinstance(legend, dict):
+                continue
+            if legend.get("title", channel.get("title", "")) is None:
+                channel["legend"] = {**legend, "titleOrient": "left"}  # a copy: shared constants
+            on_top |= legend.get("orient") == "top"
+    return on_top
 
 
 def text_lines(params: Spec) -> tuple[int, int]:
