@@ -6,6 +6,8 @@ these guard the spec choices behind it.)"""
 from __future__ import annotations
 
 import copy
+import tomllib
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,12 +16,15 @@ from sim.analysis.compare import Comparison, vary
 from sim.analysis.theory import curves, flat_regions, through_depth
 from sim.config import RunConfig
 from ui.charts import time_signal
+from ui.charts.base import SUBTITLE_WIDTH, wrap
+from ui.charts.base import _cells as cells
 from ui.charts.compare import grad_by_layer, loss_overlay
 from ui.charts.explorer import depth_chart, function_chart
 from ui.charts.heatmap import heatmaps
 from ui.charts.spec import TOP_LEGEND_OFFSET, as_json, chart, field, mark, view
 from ui.charts.sweep import sweep_chart
 
+ROOT = Path(__file__).resolve().parents[2]
 TINY = RunConfig(depth=3, width=8, n_samples=120, batch_size=32, device="cpu")
 # Measured in Chromium at 1280 px: the page's main column, and what a facet chart adds beside its
 # cells (the layer axis, the colour legend and the spacing between facets).
@@ -101,3 +106,23 @@ def test_compares_heatmaps_fit_the_page_at_1280_px(charts):
     spec = charts["heatmaps"]
     runs = len({row["run_label"] for row in spec["datasets"]["cells"]})
     assert spec["spec"]["width"] * runs + HEATMAP_MARGINS <= COLUMN_AT_1280
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_subtitle_in_the_catalogs_wraps_to_lines_that_fit(lang):
+    """Every screen's chart subtitles (not just the Playground's): a formula glued to the Chinese
+    after it ("‖∂L/∂W‖，同一条…") once made one 59-cell line, which Vega cut with "…"."""
+    with open(ROOT / "locales" / f"{lang}.toml", "rb") as f:
+        catalog = tomllib.load(f)
+    texts = [
+        value
+        for section in catalog.values()
+        if isinstance(section, dict)
+        for key, value in section.items()
+        if isinstance(value, str) and "subtitle" in key
+    ]
+    assert len(texts) >= 10
+    for text in texts:
+        lines = wrap(text)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), text
+        assert all(cells(line) <= SUBTITLE_WIDTH for line in lines), lines

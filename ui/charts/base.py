@@ -197,8 +197,11 @@ def _cells(text: str) -> int:  # a CJK character is about twice as wide as a Lat
 
 
 # Words with their trailing spaces, or one CJK character with the punctuation after it: the
-# places a line may break.
-_ATOM = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff][\u3000-\u303f\uff00-\uffef]*\s*|\S+\s*|\s+")
+# places a line may break. A word ends where CJK text begins ("‖∂L/∂W‖，同一条…" breaks after "，").
+_ATOM = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff][\u3000-\u303f\uff00-\uffef]*\s*"
+    r"|[^\s\u2e80-\u9fff\uf900-\ufaff]+[\u3000-\u303f\uff00-\uffef]*\s*|\s+"
+)
 
 
 def _greedy(text: str, width: int) -> list[str]:
