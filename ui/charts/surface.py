@@ -23,6 +23,9 @@ PALE = (PALE_CLASSES[0], "#ffffff", PALE_CLASSES[1])  # diverging, for surfaces
 CELL_COLUMNS = ("x1", "x2", "value", "x1_lo", "x1_hi", "x2_lo", "x2_hi")
 POINT_COLUMNS = ("x1", "x2", "label", "split", "split_name")
 Columns = dict[str, np.ndarray]  # a dataset as named numpy columns of equal length
+# Drawn on a canvas whatever the grid (Streamlit picks one only past 2,000 rows a layer): a few
+# thousand rectangles as SVG elements would cost the browser more on every redraw.
+CANVAS = {"embedOptions": {"renderer": "canvas"}}
 
 
 def _cells(surface: pd.DataFrame) -> Columns:
@@ -142,7 +145,7 @@ def decision_chart(surface: pd.DataFrame | None, points: pd.DataFrame | None, tr
     independent = {"color": "independent", "fill": "independent"}
     title = tr("charts.surface_title_cls" if classify else "charts.surface_title_reg")
     resolve = {"legend": independent, "scale": independent}
-    return chart(data, layers, title, resolve=resolve)
+    return chart(data, layers, title, resolve=resolve, usermeta=CANVAS)
 
 
 def _diverging(domain: tuple[float, float, float], colors: tuple[str, str, str]) -> Spec:
