@@ -66,7 +66,8 @@ def setup() -> None:
     # (Home's starts, the FAQ's "Run this experiment") wrap instead, and Compare's row of seven
     # factor buttons gets narrow padding so that "Normalisation" fits at 1280 px. A select box
     # shows its value in one unwrappable line, cut in a settings grid's half-row cell on a phone
-    # ("He (Kaiming) normal"): there it takes the whole row.
+    # ("He (Kaiming) normal"): there it takes the whole row. Compare's heatmaps, side by side at
+    # a fixed width (Vega-Lite facets do not stretch), scroll sideways where the page is narrower.
     st.html(
         """<style>
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"],
@@ -85,6 +86,9 @@ def setup() -> None:
   [data-testid="stGridCell"]:has([data-testid="stSelectbox"]) {
     grid-column: 1 / -1;
   }
+}
+.st-key-cmp_heatmaps {
+  overflow-x: auto;
 }
 .st-key-nav_here {
   background-color: color-mix(in srgb, currentColor 10%, transparent);

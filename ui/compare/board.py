@@ -46,7 +46,8 @@ def _through_depth(frame: pd.DataFrame, labels: list[str], tr) -> None:
     grads = grad_by_layer(frame, labels, tr)
     show(st, grads)
     show_numbers(st, grads, numbers)
-    show(st, heatmaps(frame, labels, tr), width="content")
+    # a container that scrolls sideways: the facets keep their width, wider than a phone
+    show(st.container(key="cmp_heatmaps"), heatmaps(frame, labels, tr), width="content")
 
 
 def _through_time(frame: pd.DataFrame, first: RunConfig, labels: list[str], tr) -> None:

@@ -116,9 +116,9 @@ def controls_ui() -> tuple[tuple[str, ...], tuple[str, ...], int]:
         st.session_state.setdefault(key, value)
     tr = translator()
     with st.form("cmp_sweep_form", border=False):
-        acts_col, inits_col, steps_col, go_col = st.columns(
-            [3, 3, 1.4, 1.2], vertical_alignment="bottom"
-        )
+        # two rows: in one, at 1280 px, three activations' chips or the init's name were cut
+        acts_col, inits_col = st.columns(2)
+        steps_col, go_col, _ = st.columns([2, 1.2, 3], vertical_alignment="bottom")
         acts = acts_col.multiselect(
             t("compare.sweep_activations"),
             list(ACTIVATIONS),
