@@ -15,6 +15,7 @@ import pytest
 from sim.analysis.compare import Comparison, vary
 from sim.analysis.theory import curves, flat_regions, through_depth
 from sim.config import RunConfig
+from sim.train.simulation import Simulation
 from ui.charts import time_signal
 from ui.charts.base import SUBTITLE_WIDTH, wrap
 from ui.charts.base import _cells as cells
@@ -126,3 +127,21 @@ def test_every_subtitle_in_the_catalogs_wraps_to_lines_that_fit(lang):
         lines = wrap(text)
         assert "".join(lines).replace(" ", "") == text.replace(" ", ""), text
         assert all(cells(line) <= SUBTITLE_WIDTH for line in lines), lines
+
+
+def test_the_band_names_wear_a_halo_over_the_bars():
+    """The bands' names stand at the plot's right edge, over the output layer's bar and the
+    signal's last dot: a white outline drawn under each keeps it readable."""
+    from ui.charts.gradients import grad_norm_chart
+    from ui.common.i18n import translator
+
+    sim = Simulation(TINY)
+    sim.burst(2)
+    spec = as_json(grad_norm_chart(sim.history, translator("en")))
+    texts = [
+        part["mark"]
+        for layer in spec["layer"]
+        for part in layer.get("layer", [])
+        if part.get("mark", {}).get("type") == "text"
+    ]
+    assert [m.get("stroke") for m in texts] == ["white", None]  # the halo first, under the name

@@ -154,14 +154,18 @@ def _bands(ref: float, lo: float, hi: float, tr: Tr, y_scale: Spec) -> tuple[lis
         "y": field("y", QUANT, scale=y_scale),
         "y2": {"field": "y2"},
     }
-    text = mark("text", align="right", baseline="middle", dx=-4, fontStyle="italic")
+    text = {"align": "right", "baseline": "middle", "dx": -4, "fontStyle": "italic"}
     label = {
         "color": {"value": MUTED_COLOR},
         "text": field("label", NOMINAL),
         "x": {"value": {"expr": "width"}},
         "y": field("label_y", QUANT, scale=y_scale),
     }
-    return rows, view("bands", mark("rect", opacity=BAND_OPACITY), band), view("bands", text, label)
+    # a white halo under each name: it stands at the plot's right edge, over the output layer's
+    # bar and the signal's last dot, where it was hard to read
+    halo = mark("text", stroke="white", strokeWidth=3, strokeJoin="round", **text)
+    labels = {"layer": [view("bands", halo, label), view("bands", mark("text", **text), label)]}
+    return rows, view("bands", mark("rect", opacity=BAND_OPACITY), band), labels
 
 
 def _label_at(a: float, b: float, lo: float, hi: float, name: str) -> dict:
