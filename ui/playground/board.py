@@ -84,11 +84,16 @@ class Board:
                     self.cells[name] = column.empty()
                 else:
                     self._show(name, last, where=column)
-                self.words[name], self.numbers[name] = column.empty(), column.empty()
-                if name in said:
-                    self._say(name, said[name])
-                if last is not None:
-                    self._numbers(name, last)
+                # The sentence and the numbers' expander the same way: drawn again as they were
+                # (the browser keeps an element sent again unchanged), not emptied first and drawn
+                # anew (markdown rendered and the expander rebuilt every run).
+                words = said.get(name, "")
+                self.words[name] = column.caption(words) if words else column.empty()
+                self.said[name] = words
+                if last is not None and has_numbers(last):
+                    self._numbers(name, last, where=column)
+                else:
+                    self.numbers[name] = column.empty()
 
     # -- drawing -------------------------------------------------------------------------------
     def _put(self, name: str, build: Builder, tr, state: tuple | None = None, **facts) -> None:
@@ -128,14 +133,15 @@ class Board:
                 self.words[name].empty()
         self.said[name] = words
 
-    def _numbers(self, name: str, spec: dict | None) -> None:
+    def _numbers(self, name: str, spec: dict | None, where=None) -> None:
         """Under the sentence: the chart's numbers in an expander, closed at first; the table
-        (table_of, each series' latest row) is built only while the reader has it open."""
+        (table_of, each series' latest row) is built only while the reader has it open. With
+        `where`, the expander is a new element of it (the cell's column)."""
         if name not in self.boxes:
             if spec is None or not has_numbers(spec):
                 self.numbers[name].empty()
                 return
-            box = self.numbers[name].expander(
+            box = (where if where is not None else self.numbers[name]).expander(
                 t("common.chart_numbers"),
                 icon=ICON_TABLE,
                 key=NUMBERS_KEY.format(name),
