@@ -51,6 +51,14 @@ ten charts) on the same two cores. A Step is now drawn at rest (no busy bar, pro
 status before it); `--against a8d27aa --reps 5` at load 15: Step 0.56 -> 0.55 server CPU-s,
 browser 2.59 -> 2.66 CPU-s, Train 200 1.7x -> 1.7x: within the noise at that load (a scratch
 run at load 14 gave browser 2.80 -> 2.25 CPU-s a Step). Not re-measured quiet.
+Fourth pass (2 Dec 2026), the browser's share. Hiding charts (a server whose board draws only
+some, load ~4, 5 Steps each): the page without its ten charts 0.47 browser CPU-s a Step, with
+them 1.05; no chart is embedded anew on a Step (each keeps its canvas or SVG). Of the charts,
+the decision surface (3,600 cells), heatmap (1,400 SVG cells) and update-ratio lines cost most.
+Now: no per-item ARIA labels on those marks, heatmap and update-ratio lines <= 100 steps, the
+surface on a 40 x 40 grid, sentences and expanders re-sent unchanged at the start of a run.
+`--against eb5a5e7 --reps 5` at load 2.6, one run: Step browser 0.69 -> 0.55 CPU-s, to rest
+0.52 -> 0.45 s, server 0.16 -> 0.15 CPU-s; Train 200 browser 1.85 -> 1.33, to rest 1.01 -> 0.76.
 """
 
 from __future__ import annotations
