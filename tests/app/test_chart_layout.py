@@ -21,9 +21,11 @@ from ui.charts.base import SUBTITLE_WIDTH, wrap
 from ui.charts.base import _cells as cells
 from ui.charts.compare import grad_by_layer, loss_overlay
 from ui.charts.explorer import depth_chart, function_chart
+from ui.charts.gradients import grad_norm_chart
 from ui.charts.heatmap import heatmaps
 from ui.charts.spec import TOP_LEGEND_OFFSET, as_json, chart, field, mark, view
 from ui.charts.sweep import sweep_chart
+from ui.common.i18n import translator
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = RunConfig(depth=3, width=8, n_samples=120, batch_size=32, device="cpu")
@@ -132,9 +134,6 @@ def test_every_subtitle_in_the_catalogs_wraps_to_lines_that_fit(lang):
 def test_the_band_names_wear_a_halo_over_the_bars():
     """The bands' names stand at the plot's right edge, over the output layer's bar and the
     signal's last dot: a white outline drawn under each keeps it readable."""
-    from ui.charts.gradients import grad_norm_chart
-    from ui.common.i18n import translator
-
     sim = Simulation(TINY)
     sim.burst(2)
     spec = as_json(grad_norm_chart(sim.history, translator("en")))

@@ -164,6 +164,7 @@ def chart(
 
     `height` is the plot's; `legend_rows` the legend rows drawn above or below it. The spec's
     height adds the room for them and the title, subtitle and axis lines (outer_height)."""
+    legend_on_top = tuck_untitled_legends(layers)  # before the layers go into the spec
     out: Spec = {"$schema": SCHEMA}
     if len(layers) == 1:
         out.update(layers[0])
@@ -171,7 +172,7 @@ def chart(
         out["layer"] = layers
     out.update(top)
     params = title_params(title, subtitle, subtitle_width)
-    if untitled_legends(layers):  # a legend on top: close under the title, not a band below it
+    if legend_on_top:  # close under the title, not a blank band below it
         params["offset"] = TOP_LEGEND_OFFSET
     out["height"] = outer_height(params, height, legend_rows)
     out["datasets"] = datasets
@@ -181,7 +182,7 @@ def chart(
     return out
 
 
-def untitled_legends(layers: list[Spec]) -> bool:
+def tuck_untitled_legends(layers: list[Spec]) -> bool:
     """Works around Vega keeping a blank title row (with its padding, 27 px in Streamlit's
     theme) above the entries of a legend whose title is null: every such legend in `layers`
     gets `titleOrient: left`, which puts the empty row beside the entries, where it takes no
